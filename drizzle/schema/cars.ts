@@ -1,0 +1,95 @@
+// Car listings. `search` is a generated tsvector over the text a buyer types (English + Indonesian stems).
+import { type SQL, sql } from 'drizzle-orm';
+import {
+  bigint,
+  check,
+  customType,
+  index,
+  integer,
+  jsonb,
+  pgEnum,
+  pgTable,
+  text,
+  uniqueIndex,
+  uuid,
+} from 'drizzle-orm/pg-core';
+import { createdAt, id, tstz, updatedAt } from './columns';
+import { tenants } from './tenants';
+
+export const carStatus = pgEnum('car_status', ['draft', 'available', 'booking', 'sold']);
+export const transmission = pgEnum('transmission', ['manual', 'automatic']);
+export const fuel = pgEnum('fuel', ['petrol', 'diesel', 'hybrid', 'electric']);
+
+export const tsvector = customType<{ data: string }>({
+  dataType: () => 'tsvector',
+});
+
+export type CarPhoto = { url: string; alt: string | null; isPrimary: boolean; position: number };
+
+/** The document indexed for full-text search; the same expression is used by queries' ranking. */
+export const carSearchDocument = (t: {
+  title: unknown;
+  brand: unknown;
+  model: unknown;
+  variant: unknown;
+  description: unknown;
+}): SQL =>
+  sql`setweight(to_tsvector('simple', coalesce(${t.title}, '') || ' ' || coalesce(${t.brand}, '') || ' ' || coalesce(${t.model}, '') || ' ' || coalesce(${t.variant}, '')), 'A')
+  || setweight(to_tsvector('english', coalesce(${t.description}, '')), 'B')
+  || setweight(to_tsvector('indonesian', coalesce(${t.description}, '')), 'C')`;
+
+export const cars = pgTable(
+  'cars',
+  {
+    id: id(),
+    tenantId: uuid()
+      .notNull()
+      .references(() => tenants.id, { onDelete: 'cascade' }),
+    slug: text().notNull(),
+    displayCode: text().notNull(),
+    title: text().notNull(),
+    brand: text().notNull(),
+    model: text().notNull(),
+    variant: text(),
+    year: integer().notNull(),
+    price: bigint({ mode: 'number' }).notNull(),
+    mileageKm: integer().notNull().default(0),
+    transmission: transmission().notNull(),
+    fuel: fuel().notNull(),
+    bodyType: text(),
+    color: text(),
+    description: text(),
+    features: jsonb().$type<string[]>().notNull().default([]),
+    conditionNotes: text(),
+    specs: jsonb().$type<Record<string, unknown>>().notNull().default({}),
+    photos: jsonb().$type<CarPhoto[]>().notNull().default([]),
+    status: carStatus().notNull().default('draft'),
+    publishedAt: tstz(),
+    version: integer().notNull().default(1),
+    search: tsvector()
+      .notNull()
+      .generatedAlwaysAs(
+        (): SQL =>
+          carSearchDocument({
+            title: cars.title,
+            brand: cars.brand,
+            model: cars.model,
+            variant: cars.variant,
+            description: cars.description,
+          }),
+      ),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    uniqueIndex('cars_tenant_slug_key').on(t.tenantId, t.slug),
+    uniqueIndex('cars_tenant_display_code_key').on(t.tenantId, t.displayCode),
+    index('cars_tenant_status_idx').on(t.tenantId, t.status),
+    index('cars_search_idx').using('gin', t.search),
+    check('cars_price_positive', sql`${t.price} > 0`),
+    check('cars_mileage_nonnegative', sql`${t.mileageKm} >= 0`),
+  ],
+);
+
+export type Car = typeof cars.$inferSelect;
+export type CarStatus = (typeof carStatus.enumValues)[number];

@@ -1,0 +1,209 @@
+// The only module that reads the process environment: parsed once with zod, every problem reported at once.
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { z } from 'zod';
+
+const bool = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'])
+  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+
+const list = z.string().transform((v) =>
+  v
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean),
+);
+
+export const envSchema = z.object({
+  NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  HOST: z.string().default('0.0.0.0'),
+  LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
+
+  DATABASE_URL: z.url().optional(),
+  DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
+  DATA_DIR: z.string().default('.data'),
+  SEED_DEMO: bool.optional(),
+
+  BASE_DOMAIN: z.string().toLowerCase().default('localhost'),
+  TRUST_PROXY: bool.default(false),
+  CORS_ORIGINS: list.default([]),
+  TENANT_CACHE_TTL_MS: z.coerce.number().int().min(0).default(30_000),
+  BODY_LIMIT_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .default(1024 * 1024),
+  WEBHOOK_BODY_LIMIT_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .default(256 * 1024),
+
+  /** Comma-separated `kid:secret` pairs; the first signs, all verify (rotation). Secrets ≥ 32 chars. */
+  JWT_KEYS: z.string().optional(),
+  JWT_ISSUER: z.string().default('showroom'),
+  JWT_AUDIENCE: z.string().default('showroom-admin'),
+  ACCESS_TOKEN_TTL_SECONDS: z.coerce
+    .number()
+    .int()
+    .min(60)
+    .default(15 * 60),
+  REFRESH_TOKEN_TTL_SECONDS: z.coerce
+    .number()
+    .int()
+    .min(300)
+    .default(30 * 24 * 3600),
+
+  /** Comma-separated `kid:base64key` pairs (32-byte AES keys); the first encrypts, all decrypt. */
+  ENCRYPTION_KEYS: z.string().optional(),
+  PLATFORM_API_KEYS: list.optional(),
+  METRICS_TOKEN: z.string().min(16).optional(),
+
+  RATE_LIMIT_STORE: z.enum(['memory', 'postgres']).default('memory'),
+  RATE_LIMIT_OVERRIDES: z.string().optional(),
+
+  WORKER_ENABLED: bool.default(true),
+  WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(256).default(8),
+  WORKER_POLL_INTERVAL_MS: z.coerce.number().int().min(10).default(1000),
+  WORKER_LOCK_TIMEOUT_MS: z.coerce
+    .number()
+    .int()
+    .min(1000)
+    .default(5 * 60_000),
+  WORKER_SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).default(25_000),
+
+  FONNTE_BASE_URL: z.url().default('https://api.fonnte.com'),
+  GHL_BASE_URL: z.url().default('https://services.leadconnectorhq.com'),
+  GHL_ED25519_PUBLIC_KEY: z.string().default('MCowBQYDK2VwAyEAi2HR1srL4o18O8BRa7gVJY7G7bupbN3H9AwJrHCDiOg='),
+  GHL_RSA_PUBLIC_KEY: z.string().optional(),
+  OPENAI_API_KEY: z.string().optional(),
+  OPENAI_BASE_URL: z.url().optional(),
+  OPENAI_MODEL: z.string().default('gpt-4o-mini'),
+  AI_MONTHLY_CALL_CAP: z.coerce.number().int().min(0).default(2000),
+  ALLOW_PRIVATE_INTEGRATION_URLS: bool.default(false),
+  PUBLIC_URL_SCHEME: z.enum(['http', 'https']).optional(),
+});
+
+export type RawEnv = z.infer<typeof envSchema>;
+
+export type Env = Omit<RawEnv, 'JWT_KEYS' | 'ENCRYPTION_KEYS' | 'PLATFORM_API_KEYS' | 'SEED_DEMO'> & {
+  jwtKeys: { kid: string; secret: string }[];
+  encryptionKeys: { kid: string; key: Buffer }[];
+  platformApiKeys: string[];
+  seedDemo: boolean;
+  /** Where development secrets and the embedded database live. */
+  dataDir: string;
+};
+
+export class EnvError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid environment:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'EnvError';
+  }
+}
+
+function parsePairs(raw: string, name: string, problems: string[]) {
+  const out: { kid: string; value: string }[] = [];
+  for (const part of raw
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean)) {
+    const i = part.indexOf(':');
+    if (i <= 0) {
+      problems.push(`${name}: each entry must be "kid:value"`);
+      continue;
+    }
+    out.push({ kid: part.slice(0, i), value: part.slice(i + 1) });
+  }
+  if (out.length === 0) problems.push(`${name}: at least one "kid:value" entry is required`);
+  return out;
+}
+
+/** Development secrets are generated once and kept under DATA_DIR, so restarts keep sessions valid. */
+function devSecret(dataDir: string, file: string, make: () => string): string {
+  const path = join(dataDir, file);
+  if (existsSync(path)) return readFileSync(path, 'utf8').trim();
+  mkdirSync(dataDir, { recursive: true });
+  const value = make();
+  writeFileSync(path, value, { mode: 0o600 });
+  return value;
+}
+
+export function parseEnv(source: Record<string, string | undefined>): Env {
+  const cleaned = Object.fromEntries(Object.entries(source).filter(([, v]) => v !== undefined && v !== ''));
+  const parsed = envSchema.safeParse(cleaned);
+  if (!parsed.success) {
+    throw new EnvError(parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`));
+  }
+  const raw = parsed.data;
+  const problems: string[] = [];
+  const production = raw.NODE_ENV === 'production';
+  const dataDir = resolve(raw.DATA_DIR);
+  const ephemeral = raw.NODE_ENV === 'test';
+
+  let jwtKeys: Env['jwtKeys'] = [];
+  if (raw.JWT_KEYS) {
+    jwtKeys = parsePairs(raw.JWT_KEYS, 'JWT_KEYS', problems).map(({ kid, value }) => {
+      if (value.length < 32) problems.push(`JWT_KEYS: secret of "${kid}" must be at least 32 characters`);
+      return { kid, secret: value };
+    });
+  } else if (production) {
+    problems.push('JWT_KEYS: required in production (e.g. "k1:<64 random hex chars>")');
+  } else {
+    const secret = ephemeral
+      ? randomBytes(32).toString('hex')
+      : devSecret(dataDir, 'jwt-secret', () => randomBytes(32).toString('hex'));
+    jwtKeys = [{ kid: 'dev', secret }];
+  }
+
+  let encryptionKeys: Env['encryptionKeys'] = [];
+  if (raw.ENCRYPTION_KEYS) {
+    encryptionKeys = parsePairs(raw.ENCRYPTION_KEYS, 'ENCRYPTION_KEYS', problems).map(({ kid, value }) => {
+      const key = Buffer.from(value, 'base64');
+      if (key.length !== 32) problems.push(`ENCRYPTION_KEYS: key "${kid}" must be 32 bytes, base64-encoded`);
+      return { kid, key };
+    });
+  } else if (production) {
+    problems.push('ENCRYPTION_KEYS: required in production (e.g. "k1:<base64 of 32 random bytes>")');
+  } else {
+    const value = ephemeral
+      ? randomBytes(32).toString('base64')
+      : devSecret(dataDir, 'encryption-key', () => randomBytes(32).toString('base64'));
+    encryptionKeys = [{ kid: 'dev', key: Buffer.from(value, 'base64') }];
+  }
+
+  const platformApiKeys = raw.PLATFORM_API_KEYS ?? [];
+  if (production && platformApiKeys.length === 0) {
+    problems.push('PLATFORM_API_KEYS: required in production (comma-separated, each at least 32 characters)');
+  }
+  for (const key of platformApiKeys) {
+    if (key.length < 32) problems.push('PLATFORM_API_KEYS: every key must be at least 32 characters');
+  }
+
+  if (problems.length > 0) throw new EnvError(problems);
+
+  const { JWT_KEYS: _j, ENCRYPTION_KEYS: _e, PLATFORM_API_KEYS: _p, SEED_DEMO, ...rest } = raw;
+  return {
+    ...rest,
+    jwtKeys,
+    encryptionKeys,
+    platformApiKeys,
+    seedDemo: SEED_DEMO ?? (!raw.DATABASE_URL && raw.NODE_ENV !== 'test'),
+    dataDir,
+  };
+}
+
+/** Entry points call this: print every problem and exit non-zero on a bad environment. */
+export function loadEnv(): Env {
+  try {
+    return parseEnv(process.env);
+  } catch (err) {
+    if (err instanceof EnvError) {
+      console.error(err.message);
+      process.exit(1);
+    }
+    throw err;
+  }
+}

@@ -1,0 +1,46 @@
+// Enqueue: usable inside a caller's transaction, so an event row and its jobs commit together.
+// A pending job (queued/running/failed) with the same jobKey makes a second enqueue a no-op.
+import { sql } from 'drizzle-orm';
+import { uuidv7 } from 'uuidv7';
+import { type Executor, queryRows } from '../db/client';
+
+export type EnqueueInput = {
+  type: string;
+  payload?: Record<string, unknown>;
+  tenantId?: string | null;
+  runAt?: Date;
+  maxAttempts?: number;
+  jobKey?: string;
+  priority?: number;
+};
+
+export type EnqueueResult = { id: string; created: boolean };
+
+export const JOBS_CHANNEL = 'showroom_jobs';
+
+export async function enqueue(db: Executor, input: EnqueueInput): Promise<EnqueueResult> {
+  const id = uuidv7();
+  const rows = await queryRows<{ id: string; created: boolean }>(
+    db,
+    sql`
+    with ins as (
+      insert into jobs (id, tenant_id, type, payload, run_at, max_attempts, job_key, priority)
+      values (${id}, ${input.tenantId ?? null}, ${input.type}, ${JSON.stringify(input.payload ?? {})}::jsonb,
+              coalesce(${input.runAt?.toISOString() ?? null}::timestamptz, now()),
+              ${input.maxAttempts ?? 10}, ${input.jobKey ?? null}, ${input.priority ?? 0})
+      on conflict (job_key) where job_key is not null and status in ('queued', 'running', 'failed') do nothing
+      returning id
+    ), notified as (
+      select pg_notify(${JOBS_CHANNEL}, '') from ins
+    )
+    select id, true as created from ins, (select count(*) from notified) n
+    union all
+    select id, false as created from jobs
+      where ${input.jobKey ?? null}::text is not null and job_key = ${input.jobKey ?? null}
+        and status in ('queued', 'running', 'failed') and not exists (select 1 from ins)
+    `,
+  );
+  const row = rows[0];
+  if (!row) throw new Error('enqueue returned no row');
+  return row;
+}

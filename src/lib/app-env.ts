@@ -1,0 +1,24 @@
+// The one Hono environment type: what middleware puts on `c.var` for handlers to read.
+import type { Tenant } from '../../drizzle/schema';
+import type { UserRole } from '../../drizzle/schema';
+import type { Deps } from './deps';
+import type { Logger } from './logger';
+
+export type AuthContext = {
+  userId: string;
+  tenantId: string;
+  role: UserRole;
+  email: string;
+};
+
+export type AppEnv = {
+  Variables: {
+    requestId: string;
+    log: Logger;
+    deps: Deps;
+    tenant: Tenant;
+    auth: AuthContext;
+    /** Set by the platform-key middleware on /api/platform routes. */
+    platform: { keyId: string };
+  };
+};

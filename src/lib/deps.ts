@@ -1,0 +1,21 @@
+// Everything a request or a job needs from the outside world, built once per process in createDeps
+// and handed to createApp/createWorker; tests build their own with fakes for time and providers.
+import type { Database, Db } from '../db/client';
+import type { Env } from '../env';
+import type { Clock } from './clock';
+import type { EventBus } from './event-bus';
+import type { Logger } from './logger';
+import type { Metrics } from './metrics';
+
+export type Deps = {
+  env: Env;
+  database: Database;
+  db: Db;
+  clock: Clock;
+  log: Logger;
+  metrics: Metrics;
+  /** In-process pub/sub: job wake-ups, job progress and inbox events for SSE. */
+  bus: EventBus;
+  /** The fetch used for every outgoing provider call (tests may wrap it). */
+  fetch: typeof fetch;
+};

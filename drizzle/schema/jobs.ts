@@ -1,27 +1,10 @@
 // The jobs table: graphile-worker's design at our size (see src/jobs).
 import { sql } from 'drizzle-orm';
-import {
-  index,
-  integer,
-  jsonb,
-  pgEnum,
-  pgTable,
-  smallint,
-  text,
-  uniqueIndex,
-  uuid,
-} from 'drizzle-orm/pg-core';
+import { index, integer, jsonb, pgEnum, pgTable, smallint, text, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import { createdAt, id, tstz, updatedAt } from './columns';
 import { tenants } from './tenants';
 
-export const jobStatus = pgEnum('job_status', [
-  'queued',
-  'running',
-  'succeeded',
-  'failed',
-  'dead',
-  'cancelled',
-]);
+export const jobStatus = pgEnum('job_status', ['queued', 'running', 'succeeded', 'failed', 'dead', 'cancelled']);
 
 export const jobs = pgTable(
   'jobs',

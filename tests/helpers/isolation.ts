@@ -133,7 +133,7 @@ export function runIsolationSuite(name: string, routes: AdminRouteSpec[]) {
           const id = await route.foreignId!(ctx);
           const res = await send(route, await tokenFor(ctx.t.deps, ctx.users.owner), id);
           expect(res.status).toBe(404);
-          expect((await res.json()).error.code).toBe('not_found');
+          expect(((await res.json()) as any).error.code).toBe('not_found');
         });
       }
 

@@ -1,5 +1,6 @@
 // A scriptable local HTTP server the provider fakes are built on: it records every request and
 // answers from a queue of scripted responses, falling back to the provider's default behaviour.
+// (Network failures: close the server, or point the client at a closed port.)
 
 export type RecordedRequest = {
   method: string;
@@ -24,8 +25,6 @@ export type ScriptedResponse = {
   delayMs?: number;
   /** Only consumed by a request whose path equals or starts with this (e.g. "/send"). */
   path?: string;
-  /** Drop the connection without an HTTP answer (simulate a network failure). */
-  hangUp?: boolean;
 };
 
 export type FakeServer = {
@@ -93,17 +92,6 @@ export function startFakeServer(options: { port?: number; handler: DefaultHandle
       const index = queue.findIndex((r) => !r.path || recorded.path.startsWith(r.path));
       const scripted = index >= 0 ? queue.splice(index, 1)[0]! : await options.handler(recorded);
       if (scripted.delayMs) await Bun.sleep(scripted.delayMs);
-      if (scripted.hangUp) {
-        // A response whose body stream errors makes Bun drop the connection mid-answer.
-        return new Response(
-          new ReadableStream({
-            start(controller) {
-              controller.error(new Error('hang up'));
-            },
-          }),
-          { status: 200, headers: { 'content-length': '100' } },
-        );
-      }
       return toResponse(scripted);
     },
   });

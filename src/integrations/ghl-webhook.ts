@@ -161,7 +161,7 @@ function defined<T extends object>(obj: T): T {
 /** Classifies one GoHighLevel webhook body (parsed JSON). Never throws. */
 export function parseGhlWebhook(body: unknown): GhlWebhookEvent {
   const outer = record(body);
-  const type = text(outer?.type);
+  const type = typeof outer?.type === 'string' ? text(outer.type) : undefined;
   if (!outer || !type) {
     return { kind: 'invalid', issues: [{ path: 'type', message: 'Webhook body must be an object with a type' }] };
   }

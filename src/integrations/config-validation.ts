@@ -30,6 +30,10 @@ function quoted(message: string): string | undefined {
   return /"([^"]*)"/.exec(message)?.[1];
 }
 
+function article(word: string): string {
+  return /^[aeiou]/i.test(word) ? 'an' : 'a';
+}
+
 function toProblem(unit: OutputUnit): ConfigProblem | null {
   const path = unit.instanceLocation.replace(/^#/, '');
   switch (unit.keyword) {
@@ -43,7 +47,9 @@ function toProblem(unit: OutputUnit): ConfigProblem | null {
       return null;
     case 'required': {
       const name = quoted(unit.error);
-      return name ? { path: `${path}/${escapePointer(name)}`, message: 'is required' } : { path, message: unit.error };
+      return name
+        ? { path: `${path}/${escapePointer(name)}`, message: 'is required' }
+        : { path, message: unit.error };
     }
     case 'additionalProperties':
     case 'unevaluatedProperties': {
@@ -52,6 +58,19 @@ function toProblem(unit: OutputUnit): ConfigProblem | null {
         ? { path: `${path}/${escapePointer(name)}`, message: 'is not a known field' }
         : { path, message: unit.error };
     }
+    case 'type': {
+      const expected = /Expected "([^"]+)"/.exec(unit.error)?.[1];
+      return { path, message: expected ? `must be ${article(expected)} ${expected}` : unit.error };
+    }
+    case 'pattern':
+      return { path, message: 'has an invalid format' };
+    case 'format': {
+      const format = quoted(unit.error);
+      return { path, message: format ? `must be a valid ${format === 'uri' ? 'URL' : format}` : unit.error };
+    }
+    case 'enum':
+    case 'const':
+      return { path, message: 'is not one of the allowed values' };
     default:
       return { path, message: unit.error };
   }
@@ -71,5 +90,7 @@ export function validateIntegrationConfig(schema: Record<string, unknown>, confi
     seen.add(key);
     problems.push(problem);
   }
-  return problems.length > 0 ? problems : [{ path: '', message: 'Config does not match the template schema' }];
+  return problems.length > 0
+    ? problems
+    : [{ path: '', message: 'Config does not match the template schema' }];
 }

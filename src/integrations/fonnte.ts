@@ -71,7 +71,8 @@ export function classifyFonnteReason(reason: string): { kind: ProviderErrorKind;
   if (/target|number|not (registered|exist)|not on whatsapp|invalid (phone|recipient)/.test(r)) {
     return { kind: 'invalid_target' };
   }
-  if (/too many|rate limit|slow down|try again/.test(r)) return { kind: 'rate_limited', retryAfterMs: RATE_LIMIT_DEFAULT_MS };
+  if (/too many|rate limit|slow down|try again/.test(r))
+    return { kind: 'rate_limited', retryAfterMs: RATE_LIMIT_DEFAULT_MS };
   if (/quota|insufficient|package|expired|balance/.test(r)) return { kind: 'quota_exceeded' };
   return { kind: 'rejected' };
 }
@@ -91,7 +92,8 @@ function failFromHttp(res: HttpResult): never {
     throw new ProviderError('fonnte', 'rate_limited', message, { status: 429, retryAfterMs });
   }
   if (res.status >= 500) throw new ProviderError('fonnte', 'server_error', message, { status: res.status });
-  if (res.status === 401 || res.status === 403) throw new ProviderError('fonnte', 'auth', message, { status: res.status });
+  if (res.status === 401 || res.status === 403)
+    throw new ProviderError('fonnte', 'auth', message, { status: res.status });
   throw new ProviderError('fonnte', 'rejected', message, { status: res.status });
 }
 

@@ -132,7 +132,9 @@ const messageSchema = z.object({
 });
 
 function record(value: unknown): Record<string, unknown> | undefined {
-  return value && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
+  return value && typeof value === 'object' && !Array.isArray(value)
+    ? (value as Record<string, unknown>)
+    : undefined;
 }
 
 function text(value: unknown): string | undefined {
@@ -163,7 +165,10 @@ export function parseGhlWebhook(body: unknown): GhlWebhookEvent {
   const outer = record(body);
   const type = typeof outer?.type === 'string' ? text(outer.type) : undefined;
   if (!outer || !type) {
-    return { kind: 'invalid', issues: [{ path: 'type', message: 'Webhook body must be an object with a type' }] };
+    return {
+      kind: 'invalid',
+      issues: [{ path: 'type', message: 'Webhook body must be an object with a type' }],
+    };
   }
 
   // Envelope form: {type:"contact.created", source, payload:{…}} (payload may nest the contact).
@@ -191,7 +196,13 @@ export function parseGhlWebhook(body: unknown): GhlWebhookEvent {
     const parsed = messageSchema.safeParse({ ...inner, locationId });
     if (!parsed.success) return { kind: 'invalid', type, issues: issuesOf(parsed.error) };
     const { locationId: loc, ...message } = parsed.data;
-    return { kind: 'message', direction, ...delivery, locationId: loc, message: defined(message) as GhlMessage };
+    return {
+      kind: 'message',
+      direction,
+      ...delivery,
+      locationId: loc,
+      message: defined(message) as GhlMessage,
+    };
   }
 
   return defined({ kind: 'ignored' as const, ...delivery, locationId });

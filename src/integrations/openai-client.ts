@@ -59,7 +59,9 @@ export function toOpenAIProviderError(err: unknown): ProviderError {
     return new ProviderError('openai', 'timeout', 'OpenAI request was aborted', { cause: err });
   }
   if (err instanceof APIConnectionError) {
-    return new ProviderError('openai', 'network', `OpenAI could not be reached: ${err.message}`, { cause: err });
+    return new ProviderError('openai', 'network', `OpenAI could not be reached: ${err.message}`, {
+      cause: err,
+    });
   }
   if (err instanceof APIError) {
     const status = err.status;
@@ -79,7 +81,8 @@ export function toOpenAIProviderError(err: unknown): ProviderError {
     if (status !== undefined && status >= 500) {
       return new ProviderError('openai', 'server_error', message, { status, cause: err });
     }
-    if (status === 401 || status === 403) return new ProviderError('openai', 'auth', message, { status, cause: err });
+    if (status === 401 || status === 403)
+      return new ProviderError('openai', 'auth', message, { status, cause: err });
     if (status === 404) return new ProviderError('openai', 'not_found', message, { status, cause: err });
     return new ProviderError('openai', 'invalid_request', message, {
       cause: err,
@@ -90,7 +93,11 @@ export function toOpenAIProviderError(err: unknown): ProviderError {
     return new ProviderError('openai', 'rejected', err.message, { cause: err });
   }
   if (err instanceof SyntaxError) {
-    return new ProviderError('openai', 'malformed_response', 'OpenAI answered with unparseable output', { cause: err });
+    return new ProviderError('openai', 'malformed_response', 'OpenAI answered with unparseable output', {
+      cause: err,
+    });
   }
-  return new ProviderError('openai', 'malformed_response', (err as Error)?.message ?? String(err), { cause: err });
+  return new ProviderError('openai', 'malformed_response', (err as Error)?.message ?? String(err), {
+    cause: err,
+  });
 }

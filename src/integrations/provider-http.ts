@@ -26,11 +26,18 @@ export async function providerFetch(
   } catch (err) {
     const name = (err as { name?: string })?.name;
     if (name === 'TimeoutError' || name === 'AbortError') {
-      throw new ProviderError(provider, 'timeout', `${provider} did not answer within ${timeoutMs} ms`, { cause: err });
+      throw new ProviderError(provider, 'timeout', `${provider} did not answer within ${timeoutMs} ms`, {
+        cause: err,
+      });
     }
-    throw new ProviderError(provider, 'network', `${provider} could not be reached: ${(err as Error)?.message ?? err}`, {
-      cause: err,
-    });
+    throw new ProviderError(
+      provider,
+      'network',
+      `${provider} could not be reached: ${(err as Error)?.message ?? err}`,
+      {
+        cause: err,
+      },
+    );
   }
   let json: unknown;
   try {

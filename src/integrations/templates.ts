@@ -15,7 +15,7 @@ const SCHEMA = 'https://json-schema.org/draft/2020-12/schema';
 const httpUrl = {
   type: 'string',
   format: 'uri',
-  pattern: '^https?://',
+  pattern: '^https?://[^\\s/?#]+([/?#]\\S*)?$',
   maxLength: 500,
 };
 

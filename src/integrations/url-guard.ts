@@ -154,7 +154,10 @@ export async function assertSafeBaseUrl(raw: string, options: SafeUrlOptions = {
     throw new UnsafeUrlError('invalid_url', 'Base URL is not a valid absolute URL');
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-    throw new UnsafeUrlError('unsupported_protocol', `Base URL must use http or https, not ${url.protocol.slice(0, -1)}`);
+    throw new UnsafeUrlError(
+      'unsupported_protocol',
+      `Base URL must use http or https, not ${url.protocol.slice(0, -1)}`,
+    );
   }
   if (url.username || url.password) {
     throw new UnsafeUrlError('credentials_in_url', 'Base URL must not contain a username or password');
@@ -194,7 +197,8 @@ export async function assertSafeBaseUrl(raw: string, options: SafeUrlOptions = {
   }
   for (const address of addresses) {
     const cls = classifyAddress(address);
-    if (!cls) throw new UnsafeUrlError('unresolvable', `Base URL host "${host}" resolved to an unreadable address`);
+    if (!cls)
+      throw new UnsafeUrlError('unresolvable', `Base URL host "${host}" resolved to an unreadable address`);
     if (!check(cls, allowPrivate)) throw blocked(host, cls, address);
   }
   return url;

@@ -60,7 +60,7 @@ export function verifyEd25519Signature(
   publicKeySpkiBase64: string,
 ): boolean {
   const sig = signature ? decodeBase64(signature) : undefined;
-  if (!sig || sig.length !== 64) return false;
+  if (sig?.length !== 64) return false;
   try {
     const key = publicKey(publicKeySpkiBase64, 'spki-der-base64');
     if (key.asymmetricKeyType !== 'ed25519') return false;
@@ -183,7 +183,12 @@ export type StandardWebhookResult =
   | { ok: true; id: string; timestamp: Date }
   | {
       ok: false;
-      reason: 'missing_headers' | 'invalid_timestamp' | 'timestamp_too_old' | 'timestamp_too_new' | 'invalid_signature';
+      reason:
+        | 'missing_headers'
+        | 'invalid_timestamp'
+        | 'timestamp_too_old'
+        | 'timestamp_too_new'
+        | 'invalid_signature';
     };
 
 /** Verifies a Standard Webhooks delivery; dedupe on the returned `id` is the caller's job. */

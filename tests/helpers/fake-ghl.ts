@@ -20,7 +20,11 @@ export type FakeGhl = FakeServer & {
   contacts: Map<string, FakeGhlContact>;
 };
 
-export const ghlError = (status: number, message: string | string[], headers?: Record<string, string>): ScriptedResponse => ({
+export const ghlError = (
+  status: number,
+  message: string | string[],
+  headers?: Record<string, string>,
+): ScriptedResponse => ({
   status,
   json: { statusCode: status, message, ...(status === 401 ? { error: 'Unauthorized' } : {}) },
   ...(headers ? { headers } : {}),
@@ -71,7 +75,8 @@ export function startFakeGhl(options: { token?: string; locationId?: string; por
       if (req.method === 'POST' && req.path === '/contacts/upsert') {
         const body = (req.body ?? {}) as Partial<FakeGhlContact>;
         if (!body.locationId) return ghlError(422, ['locationId should not be empty']);
-        if (body.locationId !== locationId) return ghlError(403, 'The token does not have access to this location.');
+        if (body.locationId !== locationId)
+          return ghlError(403, 'The token does not have access to this location.');
         if (body.email !== undefined && !/^[^@\s]+@[^@\s]+$/.test(body.email)) {
           return ghlError(422, ['email must be an email']);
         }

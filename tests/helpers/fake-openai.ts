@@ -9,7 +9,11 @@ export type FakeOpenAI = FakeServer & {
   /** Queue a successful completion whose message content is `content` (objects are JSON-encoded). */
   enqueueCompletion(content: unknown, options?: { finishReason?: string; model?: string }): void;
   enqueueRefusal(refusal: string): void;
-  enqueueError(status: number, message: string, options?: { code?: string; type?: string; headers?: Record<string, string> }): void;
+  enqueueError(
+    status: number,
+    message: string,
+    options?: { code?: string; type?: string; headers?: Record<string, string> },
+  ): void;
 };
 
 type ChatRequest = {
@@ -69,7 +73,13 @@ export function openAIError(
 ): ScriptedResponse {
   const type =
     options.type ??
-    (status === 429 ? 'requests' : status >= 500 ? 'server_error' : status === 401 ? 'invalid_request_error' : 'invalid_request_error');
+    (status === 429
+      ? 'requests'
+      : status >= 500
+        ? 'server_error'
+        : status === 401
+          ? 'invalid_request_error'
+          : 'invalid_request_error');
   return {
     status,
     json: { error: { message, type, param: null, code: options.code ?? null } },
@@ -85,11 +95,14 @@ function sampleFor(schema: JsonSchema | undefined, root: JsonSchema): unknown {
     return sampleFor(root.$defs?.[name] ?? root.definitions?.[name], root);
   }
   if (schema.enum?.length) return schema.enum[0];
-  if (schema.anyOf?.length) return sampleFor(schema.anyOf.find((s) => s.type !== 'null') ?? schema.anyOf[0], root);
+  if (schema.anyOf?.length)
+    return sampleFor(schema.anyOf.find((s) => s.type !== 'null') ?? schema.anyOf[0], root);
   const type = Array.isArray(schema.type) ? schema.type.find((t) => t !== 'null') : schema.type;
   switch (type) {
     case 'object':
-      return Object.fromEntries(Object.entries(schema.properties ?? {}).map(([k, s]) => [k, sampleFor(s, root)]));
+      return Object.fromEntries(
+        Object.entries(schema.properties ?? {}).map(([k, s]) => [k, sampleFor(s, root)]),
+      );
     case 'array':
       return [];
     case 'string':
@@ -105,7 +118,12 @@ function sampleFor(schema: JsonSchema | undefined, root: JsonSchema): unknown {
 }
 
 export function startFakeOpenAI(
-  options: { apiKey?: string; models?: string[]; port?: number; respond?: (body: ChatRequest) => string } = {},
+  options: {
+    apiKey?: string;
+    models?: string[];
+    port?: number;
+    respond?: (body: ChatRequest) => string;
+  } = {},
 ): FakeOpenAI {
   const apiKey = options.apiKey ?? 'sk-fake-openai-key';
   const models = options.models ?? ['gpt-4o-mini', 'gpt-4o', 'text-embedding-3-small'];
@@ -127,7 +145,9 @@ export function startFakeOpenAI(
       if (req.method === 'POST' && req.path === '/v1/chat/completions') {
         const body = req.body as ChatRequest | undefined;
         if (!body?.model || !Array.isArray(body.messages) || body.messages.length === 0) {
-          return openAIError(400, "Missing required parameter: 'messages'.", { code: 'missing_required_parameter' });
+          return openAIError(400, "Missing required parameter: 'messages'.", {
+            code: 'missing_required_parameter',
+          });
         }
         const schema = body.response_format?.json_schema?.schema;
         const content = options.respond
@@ -156,7 +176,11 @@ export function startFakeOpenAI(
     enqueueRefusal(refusal: string) {
       server.enqueue({ path: '/v1/chat/completions', json: chatCompletion({ content: null, refusal }) });
     },
-    enqueueError(status: number, message: string, opts: { code?: string; type?: string; headers?: Record<string, string> } = {}) {
+    enqueueError(
+      status: number,
+      message: string,
+      opts: { code?: string; type?: string; headers?: Record<string, string> } = {},
+    ) {
       server.enqueue(openAIError(status, message, opts));
     },
   });

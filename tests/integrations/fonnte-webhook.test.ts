@@ -33,7 +33,9 @@ describe('incoming message', () => {
 
   test('form-encoded body gives the same event', () => {
     const event = parseFonnteWebhook(
-      form('device=6281200000000&sender=6281234567890&message=Halo&name=Budi&timestamp=1736942400&inboxid=55501'),
+      form(
+        'device=6281200000000&sender=6281234567890&message=Halo&name=Budi&timestamp=1736942400&inboxid=55501',
+      ),
     );
     expect(event).toMatchObject({
       kind: 'message',
@@ -45,7 +47,9 @@ describe('incoming message', () => {
   });
 
   test('button replies use `text`, attachments keep url/filename and may have no text', () => {
-    expect(parseFonnteWebhook({ device: 'd', sender: '628', message: '', text: 'Ya, tertarik' })).toMatchObject({
+    expect(
+      parseFonnteWebhook({ device: 'd', sender: '628', message: '', text: 'Ya, tertarik' }),
+    ).toMatchObject({
       message: 'Ya, tertarik',
     });
     const attachment = parseFonnteWebhook({
@@ -56,12 +60,22 @@ describe('incoming message', () => {
       filename: 'x.jpg',
       extension: 'jpg',
     });
-    expect(attachment).toMatchObject({ kind: 'message', message: '', url: 'https://files.example/x.jpg', extension: 'jpg' });
+    expect(attachment).toMatchObject({
+      kind: 'message',
+      message: '',
+      url: 'https://files.example/x.jpg',
+      extension: 'jpg',
+    });
   });
 
   test('group messages are flagged and keep the member', () => {
     expect(
-      parseFonnteWebhook({ device: 'd', sender: '120363000000000000@g.us', member: '6281234567890', message: 'hi' }),
+      parseFonnteWebhook({
+        device: 'd',
+        sender: '120363000000000000@g.us',
+        member: '6281234567890',
+        message: 'hi',
+      }),
     ).toMatchObject({ kind: 'message', isGroup: true, member: '6281234567890' });
   });
 
@@ -84,7 +98,13 @@ describe('incoming message', () => {
 describe('message status', () => {
   test('full callback', () => {
     expect(
-      parseFonnteWebhook({ device: '6281200000000', id: 80367170, stateid: 'abc', status: 'Sent', state: 'delivered' }),
+      parseFonnteWebhook({
+        device: '6281200000000',
+        id: 80367170,
+        stateid: 'abc',
+        status: 'Sent',
+        state: 'delivered',
+      }),
     ).toEqual({
       kind: 'message_status',
       device: '6281200000000',
@@ -111,7 +131,9 @@ describe('message status', () => {
 
 describe('device status', () => {
   test('connect and disconnect with reason', () => {
-    expect(parseFonnteWebhook({ device: '6281200000000', status: 'connect', timestamp: '1736942400' })).toEqual({
+    expect(
+      parseFonnteWebhook({ device: '6281200000000', status: 'connect', timestamp: '1736942400' }),
+    ).toEqual({
       kind: 'device_status',
       device: '6281200000000',
       status: 'connect',

@@ -1,9 +1,9 @@
 // The Fonnte client over real HTTP against the fake: request shape, response reading, and how each
 // failure is classified for the job worker.
 import { afterAll, beforeEach, describe, expect, test } from 'bun:test';
-import { PermanentJobError, RetryLaterError } from '../../src/jobs/registry';
 import { classifyFonnteReason, createFonnteClient } from '../../src/integrations/fonnte';
 import { ProviderError, toJobError } from '../../src/integrations/provider-error';
+import { PermanentJobError, RetryLaterError } from '../../src/jobs/registry';
 import { fonnteFailure, startFakeFonnte } from '../helpers/fake-fonnte';
 
 const fake = startFakeFonnte();
@@ -36,8 +36,15 @@ describe('send', () => {
     expect(req!.path).toBe('/send');
     expect(req!.headers.authorization).toBe(fake.token);
     expect(req!.headers['content-type']).toContain('application/x-www-form-urlencoded');
-    expect(req!.body).toEqual({ target: '6281234567890', message: 'Halo Budi 👋', countryCode: '62', inboxid: '991' });
-    expect(fake.sent).toEqual([{ id: '80367170', target: '6281234567890', message: 'Halo Budi 👋', inboxid: '991' }]);
+    expect(req!.body).toEqual({
+      target: '6281234567890',
+      message: 'Halo Budi 👋',
+      countryCode: '62',
+      inboxid: '991',
+    });
+    expect(fake.sent).toEqual([
+      { id: '80367170', target: '6281234567890', message: 'Halo Budi 👋', inboxid: '991' },
+    ]);
   });
 
   test('one id per target, in target order', async () => {
@@ -52,7 +59,9 @@ describe('send', () => {
   });
 
   test('reads keys case-insensitively and numeric ids', async () => {
-    fake.enqueue({ json: { Status: true, Detail: 'ok', ID: [123, '456'], Process: 'pending', RequestID: 7 } });
+    fake.enqueue({
+      json: { Status: true, Detail: 'ok', ID: [123, '456'], Process: 'pending', RequestID: 7 },
+    });
     expect(await client().send({ target: '6281234567890', message: 'x' })).toEqual({
       ids: ['123', '456'],
       requestId: '7',
@@ -103,7 +112,11 @@ describe('send', () => {
   });
 
   test('HTTP 429 is retryable with Retry-After', async () => {
-    fake.enqueue({ status: 429, json: { status: false, reason: 'too many requests' }, headers: { 'retry-after': '7' } });
+    fake.enqueue({
+      status: 429,
+      json: { status: false, reason: 'too many requests' },
+      headers: { 'retry-after': '7' },
+    });
     const err = await failure(client().send({ target: '6281234567890', message: 'x' }));
     expect(err.kind).toBe('rate_limited');
     expect(err.retryAfterMs).toBe(7000);
@@ -120,7 +133,9 @@ describe('send', () => {
     const gone = startFakeFonnte();
     const url = gone.url;
     await gone.close();
-    const err = await failure(createFonnteClient({ baseUrl: url, token: 't' }).send({ target: '628', message: 'x' }));
+    const err = await failure(
+      createFonnteClient({ baseUrl: url, token: 't' }).send({ target: '628', message: 'x' }),
+    );
     expect(err.kind).toBe('network');
     expect(err.retryable).toBe(true);
   });

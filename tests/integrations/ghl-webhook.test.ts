@@ -49,7 +49,9 @@ describe('contacts', () => {
   });
 
   test('flat ContactUpdate with only a few fields', () => {
-    expect(parseGhlWebhook({ type: 'ContactUpdate', locationId: 'loc_1', id: 'c_1', phone: '+62811' })).toEqual({
+    expect(
+      parseGhlWebhook({ type: 'ContactUpdate', locationId: 'loc_1', id: 'c_1', phone: '+62811' }),
+    ).toEqual({
       kind: 'contact',
       action: 'updated',
       type: 'ContactUpdate',
@@ -73,7 +75,14 @@ describe('contacts', () => {
       locationId: 'loc_1',
       webhookId: 'wh_9',
       timestamp: new Date('2025-01-15T12:00:00Z'),
-      contact: { id: 'c_2', locationId: 'loc_1', name: 'Sari', phone: '081298765432', tags: [], customFields: [] },
+      contact: {
+        id: 'c_2',
+        locationId: 'loc_1',
+        name: 'Sari',
+        phone: '081298765432',
+        tags: [],
+        customFields: [],
+      },
     });
   });
 
@@ -97,7 +106,10 @@ describe('contacts', () => {
     const event = parseGhlWebhook({ type: 'ContactCreate', name: 'No Id' });
     expect(event.kind).toBe('invalid');
     expect(event).toMatchObject({ type: 'ContactCreate' });
-    expect((event as { issues: { path: string }[] }).issues.map((i) => i.path).sort()).toEqual(['id', 'locationId']);
+    expect((event as { issues: { path: string }[] }).issues.map((i) => i.path).sort()).toEqual([
+      'id',
+      'locationId',
+    ]);
   });
 });
 
@@ -141,7 +153,12 @@ describe('messages', () => {
 
   test('OutboundMessage without a body (e.g. a call) has an empty body', () => {
     expect(
-      parseGhlWebhook({ type: 'OutboundMessage', locationId: 'loc_1', contactId: 'c_1', messageType: 'CALL' }),
+      parseGhlWebhook({
+        type: 'OutboundMessage',
+        locationId: 'loc_1',
+        contactId: 'c_1',
+        messageType: 'CALL',
+      }),
     ).toEqual({
       kind: 'message',
       direction: 'outbound',
@@ -158,13 +175,18 @@ describe('messages', () => {
 
 describe('ignored and invalid', () => {
   test('other event types are ignored but keep routing data', () => {
-    expect(parseGhlWebhook({ type: 'ContactDelete', locationId: 'loc_1', id: 'c_1', webhookId: 'w' })).toEqual({
+    expect(
+      parseGhlWebhook({ type: 'ContactDelete', locationId: 'loc_1', id: 'c_1', webhookId: 'w' }),
+    ).toEqual({
       kind: 'ignored',
       type: 'ContactDelete',
       locationId: 'loc_1',
       webhookId: 'w',
     });
-    expect(parseGhlWebhook({ type: 'OpportunityCreate' })).toEqual({ kind: 'ignored', type: 'OpportunityCreate' });
+    expect(parseGhlWebhook({ type: 'OpportunityCreate' })).toEqual({
+      kind: 'ignored',
+      type: 'OpportunityCreate',
+    });
     expect(parseGhlWebhook({ type: 'ContactTagUpdate', locationId: 'loc_1' }).kind).toBe('ignored');
   });
 

@@ -58,7 +58,10 @@ describe('getLocation', () => {
   });
 
   test('a location the token cannot see is permanent auth (403)', async () => {
-    expect(await failure(client().getLocation('other-location'))).toMatchObject({ kind: 'auth', status: 403 });
+    expect(await failure(client().getLocation('other-location'))).toMatchObject({
+      kind: 'auth',
+      status: 403,
+    });
   });
 
   test('404 is not_found; a 200 without a location is malformed', async () => {
@@ -96,13 +99,25 @@ describe('upsertContact', () => {
       source: 'Showroom',
     });
 
-    const second = await client().upsertContact({ locationId: fake.locationId, phone: '+6281234567890', name: 'Budi S' });
+    const second = await client().upsertContact({
+      locationId: fake.locationId,
+      phone: '+6281234567890',
+      name: 'Budi S',
+    });
     expect(second).toEqual({ isNew: false, contactId: first.contactId });
-    expect(fake.contacts.get(first.contactId)).toMatchObject({ name: 'Budi S', tags: ['showroom', 'whatsapp'] });
+    expect(fake.contacts.get(first.contactId)).toMatchObject({
+      name: 'Budi S',
+      tags: ['showroom', 'whatsapp'],
+    });
   });
 
   test('omits absent and empty fields (tags untouched unless given)', async () => {
-    await client().upsertContact({ locationId: fake.locationId, phone: '+6281234567890', email: '', name: undefined });
+    await client().upsertContact({
+      locationId: fake.locationId,
+      phone: '+6281234567890',
+      email: '',
+      name: undefined,
+    });
     expect(fake.requests[0]!.body).toEqual({ locationId: fake.locationId, phone: '+6281234567890' });
   });
 
@@ -114,12 +129,19 @@ describe('upsertContact', () => {
 
   test('429 is retryable with the delay from X-RateLimit-Interval-Milliseconds', async () => {
     fake.enqueue(ghlRateLimited(8000));
-    const err = await failure(client().upsertContact({ locationId: fake.locationId, phone: '+6281234567890' }));
+    const err = await failure(
+      client().upsertContact({ locationId: fake.locationId, phone: '+6281234567890' }),
+    );
     expect(err).toMatchObject({ kind: 'rate_limited', status: 429, retryable: true, retryAfterMs: 8000 });
   });
 
   test('429 prefers Retry-After, and has a default without any header', async () => {
-    fake.enqueue(ghlError(429, 'Too many requests', { 'retry-after': '3', 'x-ratelimit-interval-milliseconds': '10000' }));
+    fake.enqueue(
+      ghlError(429, 'Too many requests', {
+        'retry-after': '3',
+        'x-ratelimit-interval-milliseconds': '10000',
+      }),
+    );
     expect((await failure(client().getLocation(fake.locationId))).retryAfterMs).toBe(3000);
     fake.enqueue(ghlError(429, 'Too many requests'));
     expect((await failure(client().getLocation(fake.locationId))).retryAfterMs).toBe(10_000);
@@ -131,7 +153,9 @@ describe('upsertContact', () => {
     expect(err).toMatchObject({ kind: 'server_error', retryable: true });
     expect(err.message).toContain('upstream unavailable');
     fake.enqueue(ghlError(409, 'Conflict'));
-    expect(await failure(client().upsertContact({ locationId: fake.locationId, phone: '+62811' }))).toMatchObject({
+    expect(
+      await failure(client().upsertContact({ locationId: fake.locationId, phone: '+62811' })),
+    ).toMatchObject({
       kind: 'rejected',
       retryable: false,
     });
@@ -139,7 +163,9 @@ describe('upsertContact', () => {
 
   test('a 200 without a contact id is malformed', async () => {
     fake.enqueue({ json: { new: true, contact: {} } });
-    expect((await failure(client().upsertContact({ locationId: fake.locationId }))).kind).toBe('malformed_response');
+    expect((await failure(client().upsertContact({ locationId: fake.locationId }))).kind).toBe(
+      'malformed_response',
+    );
   });
 
   test('timeouts are retryable', async () => {

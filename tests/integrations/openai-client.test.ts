@@ -45,7 +45,12 @@ describe('chat completions through the real SDK', () => {
   });
 
   test('structured output parsed with zodResponseFormat', async () => {
-    fake.enqueueCompletion({ score: 82, temperature: 'hot', reason: 'Asks about credit', interestedModel: 'Avanza' });
+    fake.enqueueCompletion({
+      score: 82,
+      temperature: 'hot',
+      reason: 'Asks about credit',
+      interestedModel: 'Avanza',
+    });
     const completion = await client().chat.completions.parse({
       model: 'gpt-4o-mini',
       messages,
@@ -57,7 +62,9 @@ describe('chat completions through the real SDK', () => {
       reason: 'Asks about credit',
       interestedModel: 'Avanza',
     });
-    const sent = fake.requests[0]!.body as { response_format: { type: string; json_schema: { name: string } } };
+    const sent = fake.requests[0]!.body as {
+      response_format: { type: string; json_schema: { name: string } };
+    };
     expect(sent.response_format.type).toBe('json_schema');
     expect(sent.response_format.json_schema.name).toBe('lead_score');
   });
@@ -125,7 +132,10 @@ describe('errors', () => {
   });
 
   test('insufficient_quota 429 is permanent', async () => {
-    fake.enqueueError(429, 'You exceeded your current quota', { code: 'insufficient_quota', type: 'insufficient_quota' });
+    fake.enqueueError(429, 'You exceeded your current quota', {
+      code: 'insufficient_quota',
+      type: 'insufficient_quota',
+    });
     const err = await providerFailure(client().chat.completions.create({ model: 'gpt-4o-mini', messages }));
     expect(err).toMatchObject({ kind: 'quota_exceeded', retryable: false });
   });
@@ -138,20 +148,26 @@ describe('errors', () => {
   });
 
   test('a wrong key is permanent auth', async () => {
-    const err = await providerFailure(client({ apiKey: 'sk-wrong' }).chat.completions.create({ model: 'gpt-4o-mini', messages }));
+    const err = await providerFailure(
+      client({ apiKey: 'sk-wrong' }).chat.completions.create({ model: 'gpt-4o-mini', messages }),
+    );
     expect(err).toMatchObject({ kind: 'auth', status: 401, retryable: false });
     expect(err.message).toContain('Incorrect API key');
   });
 
   test('400 is a permanent invalid request', async () => {
-    const err = await providerFailure(client().chat.completions.create({ model: 'gpt-4o-mini', messages: [] }));
+    const err = await providerFailure(
+      client().chat.completions.create({ model: 'gpt-4o-mini', messages: [] }),
+    );
     expect(err).toMatchObject({ kind: 'invalid_request', status: 400 });
   });
 
   test('a slow answer times out (retryable) at the configured timeout', async () => {
     fake.enqueue({ delayMs: 500, path: '/v1/chat/completions' });
     const started = Date.now();
-    const err = await providerFailure(client({ timeoutMs: 100 }).chat.completions.create({ model: 'gpt-4o-mini', messages }));
+    const err = await providerFailure(
+      client({ timeoutMs: 100 }).chat.completions.create({ model: 'gpt-4o-mini', messages }),
+    );
     expect(err).toMatchObject({ kind: 'timeout', retryable: true });
     expect(Date.now() - started).toBeLessThan(450);
   });
@@ -165,7 +181,11 @@ describe('errors', () => {
   });
 
   test('a malformed body on 200 is a permanent malformed response', async () => {
-    fake.enqueue({ path: '/v1/chat/completions', body: '{not json', headers: { 'content-type': 'application/json' } });
+    fake.enqueue({
+      path: '/v1/chat/completions',
+      body: '{not json',
+      headers: { 'content-type': 'application/json' },
+    });
     const err = await providerFailure(client().chat.completions.create({ model: 'gpt-4o-mini', messages }));
     expect(err).toMatchObject({ kind: 'malformed_response', retryable: false });
   });

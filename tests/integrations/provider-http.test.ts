@@ -1,9 +1,9 @@
 // The shared provider plumbing: error classification for jobs, Retry-After parsing, and the
 // timeout/network behaviour of providerFetch against a local server.
 import { afterAll, describe, expect, test } from 'bun:test';
-import { PermanentJobError, RetryLaterError } from '../../src/jobs/registry';
 import { ProviderError, parseRetryAfter, toJobError } from '../../src/integrations/provider-error';
 import { joinUrl, lowerKeys, providerFetch } from '../../src/integrations/provider-http';
+import { PermanentJobError, RetryLaterError } from '../../src/jobs/registry';
 import { startFakeServer } from '../helpers/fake-server';
 
 const server = startFakeServer({ handler: () => ({ json: { ok: true } }) });
@@ -11,10 +11,23 @@ afterAll(() => server.close());
 
 describe('ProviderError and toJobError', () => {
   test('retryable kinds', () => {
-    for (const kind of ['network', 'timeout', 'rate_limited', 'server_error', 'device_disconnected'] as const) {
+    for (const kind of [
+      'network',
+      'timeout',
+      'rate_limited',
+      'server_error',
+      'device_disconnected',
+    ] as const) {
       expect(new ProviderError('fonnte', kind, 'x').retryable).toBe(true);
     }
-    for (const kind of ['auth', 'invalid_target', 'not_found', 'invalid_request', 'quota_exceeded', 'rejected'] as const) {
+    for (const kind of [
+      'auth',
+      'invalid_target',
+      'not_found',
+      'invalid_request',
+      'quota_exceeded',
+      'rejected',
+    ] as const) {
       expect(new ProviderError('fonnte', kind, 'x').retryable).toBe(false);
     }
   });
@@ -23,7 +36,9 @@ describe('ProviderError and toJobError', () => {
     const permanent = toJobError(new ProviderError('gohighlevel', 'auth', 'bad token'));
     expect(permanent).toBeInstanceOf(PermanentJobError);
     expect((permanent as Error).message).toBe('bad token');
-    const later = toJobError(new ProviderError('gohighlevel', 'rate_limited', 'slow', { retryAfterMs: 1234 }));
+    const later = toJobError(
+      new ProviderError('gohighlevel', 'rate_limited', 'slow', { retryAfterMs: 1234 }),
+    );
     expect(later).toBeInstanceOf(RetryLaterError);
     expect((later as RetryLaterError).retryAfterMs).toBe(1234);
     const plain = new ProviderError('openai', 'timeout', 't');
@@ -70,7 +85,10 @@ describe('providerFetch', () => {
   test('a slow server becomes a timeout error', async () => {
     server.enqueue({ delayMs: 400 });
     const started = Date.now();
-    const err = await providerFetch('openai', fetch, `${server.url}/x`, { method: 'GET', timeoutMs: 80 }).catch((e) => e);
+    const err = await providerFetch('openai', fetch, `${server.url}/x`, {
+      method: 'GET',
+      timeoutMs: 80,
+    }).catch((e) => e);
     expect(err).toBeInstanceOf(ProviderError);
     expect(err.kind).toBe('timeout');
     expect(Date.now() - started).toBeLessThan(350);
@@ -79,7 +97,10 @@ describe('providerFetch', () => {
   test('a closed port becomes a network error', async () => {
     const gone = startFakeServer({ handler: () => ({}) });
     await gone.close();
-    const err = await providerFetch('fonnte', fetch, `${gone.url}/x`, { method: 'GET', timeoutMs: 1000 }).catch((e) => e);
+    const err = await providerFetch('fonnte', fetch, `${gone.url}/x`, {
+      method: 'GET',
+      timeoutMs: 1000,
+    }).catch((e) => e);
     expect(err).toBeInstanceOf(ProviderError);
     expect(err.kind).toBe('network');
     expect(err.retryable).toBe(true);
@@ -89,9 +110,10 @@ describe('providerFetch', () => {
     const broken = async () => {
       throw new TypeError('fetch failed');
     };
-    const err = await providerFetch('gohighlevel', broken, 'http://x/', { method: 'GET', timeoutMs: 1000 }).catch(
-      (e) => e,
-    );
+    const err = await providerFetch('gohighlevel', broken, 'http://x/', {
+      method: 'GET',
+      timeoutMs: 1000,
+    }).catch((e) => e);
     expect(err.kind).toBe('network');
     expect(err.message).toContain('fetch failed');
   });

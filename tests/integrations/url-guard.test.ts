@@ -151,14 +151,15 @@ describe('assertSafeBaseUrl', () => {
   test('unresolvable hosts and slow DNS are refused', async () => {
     expect(await reason('https://nope.example.com/')).toBe('unresolvable');
     const slow: HostResolver = () => new Promise((r) => setTimeout(() => r(['8.8.8.8']), 200));
-    const err = await assertSafeBaseUrl('https://slow.example.com/', { resolve: slow, resolveTimeoutMs: 20 }).catch(
-      (e) => e,
-    );
+    const err = await assertSafeBaseUrl('https://slow.example.com/', {
+      resolve: slow,
+      resolveTimeoutMs: 20,
+    }).catch((e) => e);
     expect(err.reason).toBe('unresolvable');
     const empty: HostResolver = async () => [];
-    expect((await assertSafeBaseUrl('https://e.example.com/', { resolve: empty }).catch((e) => e)).reason).toBe(
-      'unresolvable',
-    );
+    expect(
+      (await assertSafeBaseUrl('https://e.example.com/', { resolve: empty }).catch((e) => e)).reason,
+    ).toBe('unresolvable');
   });
 
   test('allowPrivate lets loopback and private networks through, never link-local or unspecified', async () => {

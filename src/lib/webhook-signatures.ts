@@ -191,7 +191,10 @@ export type StandardWebhookResult =
         | 'invalid_signature';
     };
 
-/** Verifies a Standard Webhooks delivery; dedupe on the returned `id` is the caller's job. */
+/**
+ * Verifies a Standard Webhooks delivery; dedupe on the returned `id` is the caller's job.
+ * Throws (a configuration error, not a bad request) when `secret` is not valid base64.
+ */
 export function verifyStandardWebhook(input: {
   rawBody: RawBody;
   headers: HeaderSource;

@@ -47,9 +47,7 @@ function toProblem(unit: OutputUnit): ConfigProblem | null {
       return null;
     case 'required': {
       const name = quoted(unit.error);
-      return name
-        ? { path: `${path}/${escapePointer(name)}`, message: 'is required' }
-        : { path, message: unit.error };
+      return name ? { path: `${path}/${escapePointer(name)}`, message: 'is required' } : { path, message: unit.error };
     }
     case 'additionalProperties':
     case 'unevaluatedProperties': {
@@ -90,7 +88,5 @@ export function validateIntegrationConfig(schema: Record<string, unknown>, confi
     seen.add(key);
     problems.push(problem);
   }
-  return problems.length > 0
-    ? problems
-    : [{ path: '', message: 'Config does not match the template schema' }];
+  return problems.length > 0 ? problems : [{ path: '', message: 'Config does not match the template schema' }];
 }

@@ -41,11 +41,7 @@ export type FonnteDeviceStatus = {
   timestamp?: Date;
 };
 
-export type FonnteWebhookEvent =
-  | FonnteIncomingMessage
-  | FonnteMessageStatus
-  | FonnteDeviceStatus
-  | { kind: 'unknown' };
+export type FonnteWebhookEvent = FonnteIncomingMessage | FonnteMessageStatus | FonnteDeviceStatus | { kind: 'unknown' };
 
 // JSON gives numbers and booleans, forms give strings; empty strings count as absent.
 const scalar = z

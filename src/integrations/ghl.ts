@@ -55,9 +55,7 @@ function str(value: unknown): string | null {
 /** GoHighLevel errors look like `{statusCode, message: string | string[], error}`. */
 function errorText(res: HttpResult): string {
   const body = res.json as { message?: unknown; error?: unknown } | undefined;
-  const message = Array.isArray(body?.message)
-    ? body.message.join('; ')
-    : (str(body?.message) ?? str(body?.error));
+  const message = Array.isArray(body?.message) ? body.message.join('; ') : (str(body?.message) ?? str(body?.error));
   return message ?? (res.text.slice(0, 200) || `HTTP ${res.status}`);
 }
 
@@ -74,8 +72,7 @@ function fail(res: HttpResult, what: string): never {
   if (status >= 500) throw new ProviderError('gohighlevel', 'server_error', message, { status });
   if (status === 401 || status === 403) throw new ProviderError('gohighlevel', 'auth', message, { status });
   if (status === 404) throw new ProviderError('gohighlevel', 'not_found', message, { status });
-  if (status === 400 || status === 422)
-    throw new ProviderError('gohighlevel', 'invalid_request', message, { status });
+  if (status === 400 || status === 422) throw new ProviderError('gohighlevel', 'invalid_request', message, { status });
   throw new ProviderError('gohighlevel', 'rejected', message, { status });
 }
 
@@ -86,14 +83,9 @@ function positiveInt(value: string | null): number | undefined {
 }
 
 function malformed(res: HttpResult, what: string): never {
-  throw new ProviderError(
-    'gohighlevel',
-    'malformed_response',
-    `GoHighLevel ${what} answered with an unexpected body`,
-    {
-      status: res.status,
-    },
-  );
+  throw new ProviderError('gohighlevel', 'malformed_response', `GoHighLevel ${what} answered with an unexpected body`, {
+    status: res.status,
+  });
 }
 
 export function createGhlClient(options: GhlClientOptions): GhlClient {

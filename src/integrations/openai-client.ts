@@ -81,8 +81,7 @@ export function toOpenAIProviderError(err: unknown): ProviderError {
     if (status !== undefined && status >= 500) {
       return new ProviderError('openai', 'server_error', message, { status, cause: err });
     }
-    if (status === 401 || status === 403)
-      return new ProviderError('openai', 'auth', message, { status, cause: err });
+    if (status === 401 || status === 403) return new ProviderError('openai', 'auth', message, { status, cause: err });
     if (status === 404) return new ProviderError('openai', 'not_found', message, { status, cause: err });
     return new ProviderError('openai', 'invalid_request', message, {
       cause: err,

@@ -64,8 +64,7 @@ export function isProviderError(err: unknown): err is ProviderError {
 export function toJobError(err: unknown): unknown {
   if (!(err instanceof ProviderError)) return err;
   if (!err.retryable) return new PermanentJobError(err.message, { cause: err });
-  if (err.retryAfterMs !== undefined)
-    return new RetryLaterError(err.message, err.retryAfterMs, { cause: err });
+  if (err.retryAfterMs !== undefined) return new RetryLaterError(err.message, err.retryAfterMs, { cause: err });
   return err;
 }
 

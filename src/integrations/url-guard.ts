@@ -25,14 +25,7 @@ export type HostResolver = (hostname: string) => Promise<string[]>;
 export const systemResolver: HostResolver = async (hostname) =>
   (await lookup(hostname, { all: true, verbatim: true })).map((r) => r.address);
 
-export type AddressClass =
-  | 'public'
-  | 'loopback'
-  | 'private'
-  | 'link_local'
-  | 'unspecified'
-  | 'multicast'
-  | 'reserved';
+export type AddressClass = 'public' | 'loopback' | 'private' | 'link_local' | 'unspecified' | 'multicast' | 'reserved';
 
 /** Classes `allowPrivate` lets through (development against local fakes). Link-local stays blocked: it holds cloud metadata. */
 const PRIVATE_CLASSES: ReadonlySet<AddressClass> = new Set(['loopback', 'private']);
@@ -197,8 +190,7 @@ export async function assertSafeBaseUrl(raw: string, options: SafeUrlOptions = {
   }
   for (const address of addresses) {
     const cls = classifyAddress(address);
-    if (!cls)
-      throw new UnsafeUrlError('unresolvable', `Base URL host "${host}" resolved to an unreadable address`);
+    if (!cls) throw new UnsafeUrlError('unresolvable', `Base URL host "${host}" resolved to an unreadable address`);
     if (!check(cls, allowPrivate)) throw blocked(host, cls, address);
   }
   return url;

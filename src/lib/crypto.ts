@@ -76,10 +76,7 @@ export function createSecretBox(keys: readonly EncryptionKey[]): SecretBox {
         const decipher = createDecipheriv('aes-256-gcm', key, iv, { authTagLength: TAG_BYTES });
         decipher.setAAD(aad(context));
         decipher.setAuthTag(data.subarray(data.length - TAG_BYTES));
-        const plain = Buffer.concat([
-          decipher.update(data.subarray(0, data.length - TAG_BYTES)),
-          decipher.final(),
-        ]);
+        const plain = Buffer.concat([decipher.update(data.subarray(0, data.length - TAG_BYTES)), decipher.final()]);
         return plain.toString('utf8');
       } catch {
         throw new DecryptionError(

@@ -92,11 +92,7 @@ export function hmacSha256Hex(rawBody: RawBody, secret: string): string {
 }
 
 /** Workflow `x-webhook-signature`: hex HMAC-SHA256 of the raw body (an optional `sha256=` prefix is allowed). */
-export function verifyHmacSha256Hex(
-  rawBody: RawBody,
-  signature: string | null | undefined,
-  secret: string,
-): boolean {
+export function verifyHmacSha256Hex(rawBody: RawBody, signature: string | null | undefined, secret: string): boolean {
   if (!signature || !secret) return false;
   const hex = signature.trim().replace(/^sha256=/i, '');
   if (!/^[0-9a-fA-F]{64}$/.test(hex)) return false;
@@ -183,12 +179,7 @@ export type StandardWebhookResult =
   | { ok: true; id: string; timestamp: Date }
   | {
       ok: false;
-      reason:
-        | 'missing_headers'
-        | 'invalid_timestamp'
-        | 'timestamp_too_old'
-        | 'timestamp_too_new'
-        | 'invalid_signature';
+      reason: 'missing_headers' | 'invalid_timestamp' | 'timestamp_too_old' | 'timestamp_too_new' | 'invalid_signature';
     };
 
 /**

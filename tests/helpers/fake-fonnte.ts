@@ -12,9 +12,7 @@ export type FakeFonnte = FakeServer & {
 
 export const fonnteFailure = (reason: string): ScriptedResponse => ({ json: { status: false, reason } });
 
-export function startFakeFonnte(
-  options: { token?: string; device?: string; port?: number } = {},
-): FakeFonnte {
+export function startFakeFonnte(options: { token?: string; device?: string; port?: number } = {}): FakeFonnte {
   const token = options.token ?? 'fonnte-device-token';
   const device = options.device ?? '6281200000000';
   const sent: FakeFonnte['sent'] = [];
@@ -29,8 +27,7 @@ export function startFakeFonnte(
       connected = true;
     },
     handler(req) {
-      if (req.method !== 'POST')
-        return { status: 405, json: { status: false, reason: 'method not allowed' } };
+      if (req.method !== 'POST') return { status: 405, json: { status: false, reason: 'method not allowed' } };
       // Fonnte answers 200 with status:false for a bad token.
       if (req.headers.authorization !== token) return fonnteFailure('token invalid');
       const body = (req.body ?? {}) as Record<string, unknown>;
@@ -41,8 +38,7 @@ export function startFakeFonnte(
           .split(',')
           .map((t) => t.trim())
           .filter(Boolean);
-        if (targets.length === 0 || targets.some((t) => !/^\d{8,15}$/.test(t)))
-          return fonnteFailure('target invalid');
+        if (targets.length === 0 || targets.some((t) => !/^\d{8,15}$/.test(t))) return fonnteFailure('target invalid');
         const ids = targets.map(() => String(nextId++));
         targets.forEach((target, i) => {
           sent.push({

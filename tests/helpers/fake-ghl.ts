@@ -75,8 +75,7 @@ export function startFakeGhl(options: { token?: string; locationId?: string; por
       if (req.method === 'POST' && req.path === '/contacts/upsert') {
         const body = (req.body ?? {}) as Partial<FakeGhlContact>;
         if (!body.locationId) return ghlError(422, ['locationId should not be empty']);
-        if (body.locationId !== locationId)
-          return ghlError(403, 'The token does not have access to this location.');
+        if (body.locationId !== locationId) return ghlError(403, 'The token does not have access to this location.');
         if (body.email !== undefined && !/^[^@\s]+@[^@\s]+$/.test(body.email)) {
           return ghlError(422, ['email must be an email']);
         }

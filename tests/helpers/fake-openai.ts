@@ -95,14 +95,11 @@ function sampleFor(schema: JsonSchema | undefined, root: JsonSchema): unknown {
     return sampleFor(root.$defs?.[name] ?? root.definitions?.[name], root);
   }
   if (schema.enum?.length) return schema.enum[0];
-  if (schema.anyOf?.length)
-    return sampleFor(schema.anyOf.find((s) => s.type !== 'null') ?? schema.anyOf[0], root);
+  if (schema.anyOf?.length) return sampleFor(schema.anyOf.find((s) => s.type !== 'null') ?? schema.anyOf[0], root);
   const type = Array.isArray(schema.type) ? schema.type.find((t) => t !== 'null') : schema.type;
   switch (type) {
     case 'object':
-      return Object.fromEntries(
-        Object.entries(schema.properties ?? {}).map(([k, s]) => [k, sampleFor(s, root)]),
-      );
+      return Object.fromEntries(Object.entries(schema.properties ?? {}).map(([k, s]) => [k, sampleFor(s, root)]));
     case 'array':
       return [];
     case 'string':
@@ -118,12 +115,7 @@ function sampleFor(schema: JsonSchema | undefined, root: JsonSchema): unknown {
 }
 
 export function startFakeOpenAI(
-  options: {
-    apiKey?: string;
-    models?: string[];
-    port?: number;
-    respond?: (body: ChatRequest) => string;
-  } = {},
+  options: { apiKey?: string; models?: string[]; port?: number; respond?: (body: ChatRequest) => string } = {},
 ): FakeOpenAI {
   const apiKey = options.apiKey ?? 'sk-fake-openai-key';
   const models = options.models ?? ['gpt-4o-mini', 'gpt-4o', 'text-embedding-3-small'];

@@ -63,11 +63,7 @@ function toResponse(scripted: ScriptedResponse): Response {
   return new Response(body, { status: scripted.status ?? 200, headers });
 }
 
-export function startFakeServer(options: {
-  port?: number;
-  handler: DefaultHandler;
-  onReset?: () => void;
-}): FakeServer {
+export function startFakeServer(options: { port?: number; handler: DefaultHandler; onReset?: () => void }): FakeServer {
   const requests: RecordedRequest[] = [];
   let queue: ScriptedResponse[] = [];
 

@@ -33,9 +33,7 @@ describe('incoming message', () => {
 
   test('form-encoded body gives the same event', () => {
     const event = parseFonnteWebhook(
-      form(
-        'device=6281200000000&sender=6281234567890&message=Halo&name=Budi&timestamp=1736942400&inboxid=55501',
-      ),
+      form('device=6281200000000&sender=6281234567890&message=Halo&name=Budi&timestamp=1736942400&inboxid=55501'),
     );
     expect(event).toMatchObject({
       kind: 'message',
@@ -47,9 +45,7 @@ describe('incoming message', () => {
   });
 
   test('button replies use `text`, attachments keep url/filename and may have no text', () => {
-    expect(
-      parseFonnteWebhook({ device: 'd', sender: '628', message: '', text: 'Ya, tertarik' }),
-    ).toMatchObject({
+    expect(parseFonnteWebhook({ device: 'd', sender: '628', message: '', text: 'Ya, tertarik' })).toMatchObject({
       message: 'Ya, tertarik',
     });
     const attachment = parseFonnteWebhook({
@@ -131,9 +127,7 @@ describe('message status', () => {
 
 describe('device status', () => {
   test('connect and disconnect with reason', () => {
-    expect(
-      parseFonnteWebhook({ device: '6281200000000', status: 'connect', timestamp: '1736942400' }),
-    ).toEqual({
+    expect(parseFonnteWebhook({ device: '6281200000000', status: 'connect', timestamp: '1736942400' })).toEqual({
       kind: 'device_status',
       device: '6281200000000',
       status: 'connect',

@@ -42,9 +42,7 @@ describe('send', () => {
       countryCode: '62',
       inboxid: '991',
     });
-    expect(fake.sent).toEqual([
-      { id: '80367170', target: '6281234567890', message: 'Halo Budi 👋', inboxid: '991' },
-    ]);
+    expect(fake.sent).toEqual([{ id: '80367170', target: '6281234567890', message: 'Halo Budi 👋', inboxid: '991' }]);
   });
 
   test('one id per target, in target order', async () => {
@@ -133,9 +131,7 @@ describe('send', () => {
     const gone = startFakeFonnte();
     const url = gone.url;
     await gone.close();
-    const err = await failure(
-      createFonnteClient({ baseUrl: url, token: 't' }).send({ target: '628', message: 'x' }),
-    );
+    const err = await failure(createFonnteClient({ baseUrl: url, token: 't' }).send({ target: '628', message: 'x' }));
     expect(err.kind).toBe('network');
     expect(err.retryable).toBe(true);
   });

@@ -49,9 +49,7 @@ describe('contacts', () => {
   });
 
   test('flat ContactUpdate with only a few fields', () => {
-    expect(
-      parseGhlWebhook({ type: 'ContactUpdate', locationId: 'loc_1', id: 'c_1', phone: '+62811' }),
-    ).toEqual({
+    expect(parseGhlWebhook({ type: 'ContactUpdate', locationId: 'loc_1', id: 'c_1', phone: '+62811' })).toEqual({
       kind: 'contact',
       action: 'updated',
       type: 'ContactUpdate',
@@ -106,10 +104,7 @@ describe('contacts', () => {
     const event = parseGhlWebhook({ type: 'ContactCreate', name: 'No Id' });
     expect(event.kind).toBe('invalid');
     expect(event).toMatchObject({ type: 'ContactCreate' });
-    expect((event as { issues: { path: string }[] }).issues.map((i) => i.path).sort()).toEqual([
-      'id',
-      'locationId',
-    ]);
+    expect((event as { issues: { path: string }[] }).issues.map((i) => i.path).sort()).toEqual(['id', 'locationId']);
   });
 });
 
@@ -175,9 +170,7 @@ describe('messages', () => {
 
 describe('ignored and invalid', () => {
   test('other event types are ignored but keep routing data', () => {
-    expect(
-      parseGhlWebhook({ type: 'ContactDelete', locationId: 'loc_1', id: 'c_1', webhookId: 'w' }),
-    ).toEqual({
+    expect(parseGhlWebhook({ type: 'ContactDelete', locationId: 'loc_1', id: 'c_1', webhookId: 'w' })).toEqual({
       kind: 'ignored',
       type: 'ContactDelete',
       locationId: 'loc_1',

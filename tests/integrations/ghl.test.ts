@@ -129,9 +129,7 @@ describe('upsertContact', () => {
 
   test('429 is retryable with the delay from X-RateLimit-Interval-Milliseconds', async () => {
     fake.enqueue(ghlRateLimited(8000));
-    const err = await failure(
-      client().upsertContact({ locationId: fake.locationId, phone: '+6281234567890' }),
-    );
+    const err = await failure(client().upsertContact({ locationId: fake.locationId, phone: '+6281234567890' }));
     expect(err).toMatchObject({ kind: 'rate_limited', status: 429, retryable: true, retryAfterMs: 8000 });
   });
 
@@ -153,9 +151,7 @@ describe('upsertContact', () => {
     expect(err).toMatchObject({ kind: 'server_error', retryable: true });
     expect(err.message).toContain('upstream unavailable');
     fake.enqueue(ghlError(409, 'Conflict'));
-    expect(
-      await failure(client().upsertContact({ locationId: fake.locationId, phone: '+62811' })),
-    ).toMatchObject({
+    expect(await failure(client().upsertContact({ locationId: fake.locationId, phone: '+62811' }))).toMatchObject({
       kind: 'rejected',
       retryable: false,
     });
@@ -163,9 +159,7 @@ describe('upsertContact', () => {
 
   test('a 200 without a contact id is malformed', async () => {
     fake.enqueue({ json: { new: true, contact: {} } });
-    expect((await failure(client().upsertContact({ locationId: fake.locationId }))).kind).toBe(
-      'malformed_response',
-    );
+    expect((await failure(client().upsertContact({ locationId: fake.locationId }))).kind).toBe('malformed_response');
   });
 
   test('timeouts are retryable', async () => {

@@ -156,9 +156,7 @@ describe('errors', () => {
   });
 
   test('400 is a permanent invalid request', async () => {
-    const err = await providerFailure(
-      client().chat.completions.create({ model: 'gpt-4o-mini', messages: [] }),
-    );
+    const err = await providerFailure(client().chat.completions.create({ model: 'gpt-4o-mini', messages: [] }));
     expect(err).toMatchObject({ kind: 'invalid_request', status: 400 });
   });
 

@@ -11,13 +11,7 @@ afterAll(() => server.close());
 
 describe('ProviderError and toJobError', () => {
   test('retryable kinds', () => {
-    for (const kind of [
-      'network',
-      'timeout',
-      'rate_limited',
-      'server_error',
-      'device_disconnected',
-    ] as const) {
+    for (const kind of ['network', 'timeout', 'rate_limited', 'server_error', 'device_disconnected'] as const) {
       expect(new ProviderError('fonnte', kind, 'x').retryable).toBe(true);
     }
     for (const kind of [
@@ -36,9 +30,7 @@ describe('ProviderError and toJobError', () => {
     const permanent = toJobError(new ProviderError('gohighlevel', 'auth', 'bad token'));
     expect(permanent).toBeInstanceOf(PermanentJobError);
     expect((permanent as Error).message).toBe('bad token');
-    const later = toJobError(
-      new ProviderError('gohighlevel', 'rate_limited', 'slow', { retryAfterMs: 1234 }),
-    );
+    const later = toJobError(new ProviderError('gohighlevel', 'rate_limited', 'slow', { retryAfterMs: 1234 }));
     expect(later).toBeInstanceOf(RetryLaterError);
     expect((later as RetryLaterError).retryAfterMs).toBe(1234);
     const plain = new ProviderError('openai', 'timeout', 't');

@@ -8,8 +8,7 @@ const schemaOf = (name: string) => findTemplateSeed(name)!.configSchema;
 describe('integrationTemplateSeeds', () => {
   test('the three templates with the contract fields and secrets', () => {
     expect(integrationTemplateSeeds.map((t) => t.name)).toEqual(['fonnte', 'gohighlevel', 'openai']);
-    const fields = (name: string) =>
-      Object.keys((schemaOf(name) as { properties: object }).properties).sort();
+    const fields = (name: string) => Object.keys((schemaOf(name) as { properties: object }).properties).sort();
     expect(fields('fonnte')).toEqual(['baseUrl', 'deviceNumber', 'deviceToken']);
     expect(fields('gohighlevel')).toEqual(['apiKey', 'apiVersion', 'baseUrl', 'locationId', 'webhookSecret']);
     expect(fields('openai')).toEqual(['apiKey', 'baseUrl', 'model']);
@@ -51,9 +50,9 @@ describe('validateIntegrationConfig', () => {
         webhookSecret: 'a-long-shared-secret-value',
       }),
     ).toEqual([]);
-    expect(
-      validateIntegrationConfig(schemaOf('openai'), { apiKey: 'sk-proj-12345678', model: 'gpt-4o-mini' }),
-    ).toEqual([]);
+    expect(validateIntegrationConfig(schemaOf('openai'), { apiKey: 'sk-proj-12345678', model: 'gpt-4o-mini' })).toEqual(
+      [],
+    );
   });
 
   test('missing required fields are reported at their own pointer', () => {
@@ -93,9 +92,7 @@ describe('validateIntegrationConfig', () => {
       { path: '/locationId', message: 'has an invalid format' },
       { path: '/extra', message: 'is not a known field' },
     ]);
-    expect(
-      validateIntegrationConfig(schemaOf('openai'), { apiKey: 'sk-12345678', baseUrl: 'not a url' }),
-    ).toEqual([
+    expect(validateIntegrationConfig(schemaOf('openai'), { apiKey: 'sk-12345678', baseUrl: 'not a url' })).toEqual([
       { path: '/baseUrl', message: 'has an invalid format' },
       { path: '/baseUrl', message: 'must be a valid URL' },
     ]);

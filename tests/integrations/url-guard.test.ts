@@ -157,9 +157,9 @@ describe('assertSafeBaseUrl', () => {
     }).catch((e) => e);
     expect(err.reason).toBe('unresolvable');
     const empty: HostResolver = async () => [];
-    expect(
-      (await assertSafeBaseUrl('https://e.example.com/', { resolve: empty }).catch((e) => e)).reason,
-    ).toBe('unresolvable');
+    expect((await assertSafeBaseUrl('https://e.example.com/', { resolve: empty }).catch((e) => e)).reason).toBe(
+      'unresolvable',
+    );
   });
 
   test('allowPrivate lets loopback and private networks through, never link-local or unspecified', async () => {

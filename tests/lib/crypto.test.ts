@@ -83,18 +83,9 @@ describe('createSecretBox', () => {
     flipTag[ct.length - 1]! ^= 1;
     const iv = Buffer.from(value.iv, 'base64');
     iv[0]! ^= 1;
-    expectDecryptError(
-      () => box.decrypt({ ...value, ct: flipFirst.toString('base64') }, ctx),
-      'authentication_failed',
-    );
-    expectDecryptError(
-      () => box.decrypt({ ...value, ct: flipTag.toString('base64') }, ctx),
-      'authentication_failed',
-    );
-    expectDecryptError(
-      () => box.decrypt({ ...value, iv: iv.toString('base64') }, ctx),
-      'authentication_failed',
-    );
+    expectDecryptError(() => box.decrypt({ ...value, ct: flipFirst.toString('base64') }, ctx), 'authentication_failed');
+    expectDecryptError(() => box.decrypt({ ...value, ct: flipTag.toString('base64') }, ctx), 'authentication_failed');
+    expectDecryptError(() => box.decrypt({ ...value, iv: iv.toString('base64') }, ctx), 'authentication_failed');
   });
 
   test('malformed stored values give a typed error, not a crash', () => {

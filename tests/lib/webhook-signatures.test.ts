@@ -21,8 +21,7 @@ const edSign = (data: string | Buffer) => sign(null, Buffer.from(data), ed.priva
 
 const rsa = generateKeyPairSync('rsa', { modulusLength: 2048 });
 const rsaPublic = rsa.publicKey.export({ format: 'pem', type: 'spki' }).toString();
-const rsaSign = (data: string | Buffer) =>
-  sign('sha256', Buffer.from(data), rsa.privateKey).toString('base64');
+const rsaSign = (data: string | Buffer) => sign('sha256', Buffer.from(data), rsa.privateKey).toString('base64');
 
 describe('Ed25519 (x-ghl-signature)', () => {
   test('accepts a valid signature over the raw body, as string, bytes or ArrayBuffer', () => {
@@ -40,9 +39,7 @@ describe('Ed25519 (x-ghl-signature)', () => {
 
   test('refuses a tampered body, another key, and garbage signatures', () => {
     const sig = edSign(body);
-    const other = generateKeyPairSync('ed25519')
-      .publicKey.export({ format: 'der', type: 'spki' })
-      .toString('base64');
+    const other = generateKeyPairSync('ed25519').publicKey.export({ format: 'der', type: 'spki' }).toString('base64');
     expect(verifyEd25519Signature(`${body} `, sig, edPublic)).toBe(false);
     expect(verifyEd25519Signature(body, sig, other)).toBe(false);
     expect(verifyEd25519Signature(body, '', edPublic)).toBe(false);
@@ -116,9 +113,7 @@ describe('verifyGhlSignature', () => {
       ok: true,
       method: 'rsa',
     });
-    expect(
-      verifyGhlSignature(body, { 'x-webhook-signature': hmacSha256Hex(body, 'wf-secret') }, keys),
-    ).toEqual({
+    expect(verifyGhlSignature(body, { 'x-webhook-signature': hmacSha256Hex(body, 'wf-secret') }, keys)).toEqual({
       ok: true,
       method: 'hmac',
     });
@@ -132,9 +127,7 @@ describe('verifyGhlSignature', () => {
   test('legacy and HMAC are refused when their key/secret is not configured', () => {
     const bare = { ed25519PublicKey: edPublic };
     expect(verifyGhlSignature(body, { 'x-wh-signature': rsaSign(body) }, bare).ok).toBe(false);
-    expect(verifyGhlSignature(body, { 'x-webhook-signature': hmacSha256Hex(body, 'x') }, bare).ok).toBe(
-      false,
-    );
+    expect(verifyGhlSignature(body, { 'x-webhook-signature': hmacSha256Hex(body, 'x') }, bare).ok).toBe(false);
   });
 
   test('no signature header at all is reported as missing', () => {

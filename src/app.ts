@@ -15,6 +15,8 @@ import { requestContext } from './middleware/request-context';
 import { requestLog } from './middleware/request-log';
 import { tenant } from './middleware/tenant';
 import { openApiDocumentation } from './openapi';
+import { integrationTemplateRoutes } from './routes/admin/integration-templates';
+import { integrationRoutes } from './routes/admin/integrations';
 import { opsRoutes } from './routes/ops';
 import { tenantRoutes } from './routes/public/tenant';
 
@@ -47,6 +49,8 @@ export function createApp(deps: Deps) {
 
   //    Tenant admin API: bearer JWT bound to the host's tenant; role guards per route.
   app.use('/api/admin/*', auth());
+  app.route('/api/admin/integration-templates', integrationTemplateRoutes);
+  app.route('/api/admin/integrations', integrationRoutes);
 
   // 4. Docs, then errors last.
   app.get(

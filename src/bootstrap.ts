@@ -5,11 +5,13 @@ import { createDatabase, type Database } from './db/client';
 import { migrateDatabase } from './db/migrate';
 import type { Env } from './env';
 import { type Clock, systemClock } from './lib/clock';
+import { createSecretBox } from './lib/crypto';
 import type { Deps } from './lib/deps';
 import { EventBus } from './lib/event-bus';
 import { createLogger, type Logger } from './lib/logger';
 import { createMetrics } from './lib/metrics';
 import { TenantCache } from './lib/tenant-cache';
+import { ensureIntegrationTemplates } from './repositories/integration-templates';
 
 export type DepsOverrides = {
   database?: Database;
@@ -31,6 +33,8 @@ export async function openDatabase(env: Env): Promise<Database> {
 export async function createDeps(env: Env, overrides: DepsOverrides = {}): Promise<Deps> {
   const database = overrides.database ?? (await openDatabase(env));
   if (!overrides.skipMigrations) await migrateDatabase(database);
+  // Every database gets the built-in integration templates (idempotent; operator edits are kept).
+  await ensureIntegrationTemplates(database.db);
   const clock = overrides.clock ?? systemClock;
   const log = overrides.log ?? createLogger(env.LOG_LEVEL, { service: 'showroom' });
   return {
@@ -54,6 +58,7 @@ export async function createDeps(env: Env, overrides: DepsOverrides = {}): Promi
       ttlSeconds: env.ACCESS_TOKEN_TTL_SECONDS,
       clock,
     }),
+    secrets: createSecretBox(env.encryptionKeys),
     fetch: overrides.fetch ?? fetch,
   };
 }

@@ -56,8 +56,10 @@ export const integrations = pgTable(
     updatedAt: updatedAt(),
   },
   (t) => [
-    index('integrations_tenant_idx').on(t.tenantId, t.template),
-    index('integrations_external_account_idx').on(t.template, t.externalAccountId),
+    // One integration per provider per tenant: webhooks and jobs pick "the" Fonnte or GoHighLevel account.
+    uniqueIndex('integrations_tenant_template_key').on(t.tenantId, t.template),
+    // A provider account (GHL location, WhatsApp number) routes to exactly one tenant.
+    uniqueIndex('integrations_external_account_key').on(t.template, t.externalAccountId),
     uniqueIndex('integrations_webhook_token_key').on(t.webhookToken),
   ],
 );

@@ -4,6 +4,7 @@ import type { TokenService } from '../auth/tokens';
 import type { Database, Db } from '../db/client';
 import type { Env } from '../env';
 import type { Clock } from './clock';
+import type { SecretBox } from './crypto';
 import type { EventBus } from './event-bus';
 import type { Logger } from './logger';
 import type { Metrics } from './metrics';
@@ -21,6 +22,8 @@ export type Deps = {
   /** Host → tenant resolution with a TTL cache. */
   tenants: TenantCache;
   tokens: TokenService;
+  /** Encrypts and decrypts integration secrets (Env.encryptionKeys; the first key encrypts). */
+  secrets: SecretBox;
   /** The fetch used for every outgoing provider call (tests may wrap it). */
   fetch: typeof fetch;
 };

@@ -1,0 +1,147 @@
+// Tenant integrations: plain queries, every one scoped by tenant except the webhook routing lookup
+// (GoHighLevel names its location, not our tenant, so that one search spans tenants by design).
+import { and, asc, count, eq } from 'drizzle-orm';
+import { type Integration, integrations, tenantDomains } from '../../drizzle/schema';
+import type { Executor } from '../db/client';
+
+export type IntegrationInsert = typeof integrations.$inferInsert;
+export type IntegrationChanges = Partial<
+  Pick<
+    IntegrationInsert,
+    'name' | 'status' | 'config' | 'secrets' | 'externalAccountId' | 'webhookToken' | 'lastSyncAt' | 'errorMessage'
+  >
+>;
+
+export async function listIntegrations({
+  db,
+  tenantId,
+  page,
+  limit,
+}: {
+  db: Executor;
+  tenantId: string;
+  page: number;
+  limit: number;
+}): Promise<{ rows: Integration[]; total: number }> {
+  const where = eq(integrations.tenantId, tenantId);
+  const [rows, totals] = await Promise.all([
+    db
+      .select()
+      .from(integrations)
+      .where(where)
+      .orderBy(asc(integrations.createdAt), asc(integrations.id))
+      .limit(limit)
+      .offset((page - 1) * limit),
+    db.select({ total: count() }).from(integrations).where(where),
+  ]);
+  return { rows, total: Number(totals[0]?.total ?? 0) };
+}
+
+export async function findIntegration({
+  db,
+  tenantId,
+  id,
+}: {
+  db: Executor;
+  tenantId: string;
+  id: string;
+}): Promise<Integration | null> {
+  const [row] = await db
+    .select()
+    .from(integrations)
+    .where(and(eq(integrations.tenantId, tenantId), eq(integrations.id, id)))
+    .limit(1);
+  return row ?? null;
+}
+
+/** The tenant's integration of one kind (there is at most one per template). */
+export async function findIntegrationByTemplate({
+  db,
+  tenantId,
+  template,
+}: {
+  db: Executor;
+  tenantId: string;
+  template: string;
+}): Promise<Integration | null> {
+  const [row] = await db
+    .select()
+    .from(integrations)
+    .where(and(eq(integrations.tenantId, tenantId), eq(integrations.template, template)))
+    .limit(1);
+  return row ?? null;
+}
+
+/** Webhook routing: which tenant owns this provider account (GoHighLevel locationId). */
+export async function findIntegrationByExternalAccount({
+  db,
+  template,
+  externalAccountId,
+}: {
+  db: Executor;
+  template: string;
+  externalAccountId: string;
+}): Promise<Integration | null> {
+  const [row] = await db
+    .select()
+    .from(integrations)
+    .where(and(eq(integrations.template, template), eq(integrations.externalAccountId, externalAccountId)))
+    .limit(1);
+  return row ?? null;
+}
+
+export async function insertIntegration({
+  db,
+  values,
+}: {
+  db: Executor;
+  values: IntegrationInsert & { id: string };
+}): Promise<Integration> {
+  const [row] = await db.insert(integrations).values(values).returning();
+  return row!;
+}
+
+export async function updateIntegration({
+  db,
+  tenantId,
+  id,
+  changes,
+}: {
+  db: Executor;
+  tenantId: string;
+  id: string;
+  changes: IntegrationChanges;
+}): Promise<Integration | null> {
+  const [row] = await db
+    .update(integrations)
+    .set(changes)
+    .where(and(eq(integrations.tenantId, tenantId), eq(integrations.id, id)))
+    .returning();
+  return row ?? null;
+}
+
+export async function deleteIntegration({
+  db,
+  tenantId,
+  id,
+}: {
+  db: Executor;
+  tenantId: string;
+  id: string;
+}): Promise<boolean> {
+  const rows = await db
+    .delete(integrations)
+    .where(and(eq(integrations.tenantId, tenantId), eq(integrations.id, id)))
+    .returning({ id: integrations.id });
+  return rows.length > 0;
+}
+
+/** The tenant's primary custom domain, if it has one (public URLs prefer it over the subdomain). */
+export async function findPrimaryDomain({ db, tenantId }: { db: Executor; tenantId: string }): Promise<string | null> {
+  const [row] = await db
+    .select({ domain: tenantDomains.domain })
+    .from(tenantDomains)
+    .where(and(eq(tenantDomains.tenantId, tenantId), eq(tenantDomains.isPrimary, true)))
+    .limit(1);
+  return row?.domain ?? null;
+}

@@ -1,0 +1,290 @@
+// Tenant integrations (CONTRACT §4): create from a template with a schema-checked config, secrets
+// encrypted per field and write-only, merge-on-update with re-encryption, status changes through the
+// state machine, and an audit entry for every change that never carries a secret.
+import { uuidv7 } from 'uuidv7';
+import type { Integration, IntegrationTemplate, Tenant } from '../../drizzle/schema';
+import type { Env } from '../env';
+import { validateIntegrationConfig } from '../integrations/config-validation';
+import { randomToken } from '../lib/crypto';
+import type { Deps } from '../lib/deps';
+import { AppError, conflict, isUniqueViolation, notFound, pgConstraint, validationFailed } from '../lib/errors';
+import { type AuditEntry, recordAudit } from '../repositories/audit-logs';
+import { findTemplateByName } from '../repositories/integration-templates';
+import {
+  deleteIntegration as deleteRow,
+  findIntegration,
+  findIntegrationByTemplate,
+  findPrimaryDomain,
+  type IntegrationChanges,
+  insertIntegration,
+  listIntegrations as listRows,
+  updateIntegration as updateRow,
+} from '../repositories/integrations';
+import {
+  baseUrlProblem,
+  configPointer,
+  isMaskedEcho,
+  maskedConfig,
+  normaliseConfig,
+  openSecrets,
+  type PlainConfig,
+  sealConfig,
+  templateSecretFields,
+} from './integration-config';
+import { assertTransition } from './integration-status';
+
+export type IntegrationView = {
+  id: string;
+  template: string;
+  name: string;
+  status: Integration['status'];
+  config: PlainConfig;
+  lastSyncAt: string | null;
+  errorMessage: string | null;
+  createdAt: string;
+  updatedAt: string;
+  /** Fonnte only: the URL (with its secret token) to paste into the Fonnte device settings. */
+  webhookUrl?: string;
+};
+
+/** The request-derived part of an audit entry (see auditContext). */
+export type AuditMeta = Pick<AuditEntry, 'actor' | 'ip' | 'userAgent' | 'requestId'>;
+
+/**
+ * Where the tenant's host is reachable from the internet: its primary custom domain, else
+ * `<slug>.<BASE_DOMAIN>` (with the port when BASE_DOMAIN is localhost, for runs by hand).
+ */
+export function tenantPublicOrigin(env: Env, tenant: Pick<Tenant, 'slug'>, primaryDomain: string | null): string {
+  const scheme = env.PUBLIC_URL_SCHEME ?? (env.NODE_ENV === 'production' ? 'https' : 'http');
+  if (primaryDomain) return `${scheme}://${primaryDomain}`;
+  const port = env.BASE_DOMAIN === 'localhost' && env.PORT !== 80 && env.PORT !== 443 ? `:${env.PORT}` : '';
+  return `${scheme}://${tenant.slug}.${env.BASE_DOMAIN}${port}`;
+}
+
+export function fonnteWebhookUrl(origin: string, token: string): string {
+  return `${origin}/webhook/fonnte?token=${encodeURIComponent(token)}`;
+}
+
+function toView(deps: Deps, integration: Integration, origin: string): IntegrationView {
+  return {
+    id: integration.id,
+    template: integration.template,
+    name: integration.name,
+    status: integration.status,
+    config: maskedConfig(deps.secrets, integration),
+    lastSyncAt: integration.lastSyncAt?.toISOString() ?? null,
+    errorMessage: integration.errorMessage,
+    createdAt: integration.createdAt.toISOString(),
+    updatedAt: integration.updatedAt.toISOString(),
+    ...(integration.template === 'fonnte' && integration.webhookToken
+      ? { webhookUrl: fonnteWebhookUrl(origin, integration.webhookToken) }
+      : {}),
+  };
+}
+
+async function originFor(deps: Deps, tenant: Tenant): Promise<string> {
+  return tenantPublicOrigin(deps.env, tenant, await findPrimaryDomain({ db: deps.db, tenantId: tenant.id }));
+}
+
+export async function viewIntegration(deps: Deps, tenant: Tenant, integration: Integration): Promise<IntegrationView> {
+  return toView(deps, integration, await originFor(deps, tenant));
+}
+
+export async function listIntegrationViews(
+  deps: Deps,
+  tenant: Tenant,
+  query: { page: number; limit: number },
+): Promise<{ data: IntegrationView[]; meta: { page: number; limit: number; total: number; totalPages: number } }> {
+  const { rows, total } = await listRows({ db: deps.db, tenantId: tenant.id, ...query });
+  const origin = await originFor(deps, tenant);
+  return {
+    data: rows.map((row) => toView(deps, row, origin)),
+    meta: { page: query.page, limit: query.limit, total, totalPages: Math.ceil(total / query.limit) },
+  };
+}
+
+export async function getIntegrationOrThrow(deps: Deps, tenantId: string, id: string): Promise<Integration> {
+  const found = await findIntegration({ db: deps.db, tenantId, id });
+  if (!found) throw notFound('Integration');
+  return found;
+}
+
+/** Schema, provider rules and the base-URL guard, with every problem reported at once. */
+async function checkConfig(
+  deps: Deps,
+  template: IntegrationTemplate,
+  config: PlainConfig,
+): Promise<{ config: PlainConfig; externalAccountId: string | null }> {
+  const problems = validateIntegrationConfig(template.configSchema, config);
+  if (problems.length > 0) {
+    throw validationFailed(
+      problems.map((p) => ({ path: configPointer(p.path), message: p.message })),
+      'Integration config does not match the template',
+    );
+  }
+  const normalised = normaliseConfig(template.name, config);
+  const details = normalised.ok ? [] : [...normalised.details];
+  const urlProblem = await baseUrlProblem(config.baseUrl, { env: deps.env });
+  if (urlProblem) details.push({ path: configPointer('/baseUrl'), message: urlProblem });
+  if (!normalised.ok || details.length > 0) throw validationFailed(details, 'Integration config is not usable');
+  return normalised.value;
+}
+
+function uniqueConflict(err: unknown): AppError | null {
+  if (!isUniqueViolation(err)) return null;
+  const constraint = pgConstraint(err);
+  if (constraint === 'integrations_external_account_key') {
+    return conflict('This provider account is already connected to another dealership', [
+      { path: 'config', message: 'the location or number is in use' },
+    ]);
+  }
+  return conflict('This dealership already has an integration of this kind', [
+    { path: 'template', message: 'already connected' },
+  ]);
+}
+
+export async function createIntegration(
+  deps: Deps,
+  tenant: Tenant,
+  input: { template: string; name?: string | undefined; config: PlainConfig },
+  audit: AuditMeta,
+): Promise<IntegrationView> {
+  const template = await findTemplateByName({ db: deps.db, name: input.template });
+  if (!template) throw validationFailed([{ path: 'template', message: 'is not an available integration template' }]);
+  const checked = await checkConfig(deps, template, input.config);
+  if (await findIntegrationByTemplate({ db: deps.db, tenantId: tenant.id, template: template.name })) {
+    throw conflict('This dealership already has an integration of this kind', [
+      { path: 'template', message: 'already connected' },
+    ]);
+  }
+
+  const owner = { tenantId: tenant.id, id: uuidv7() };
+  const sealed = sealConfig(deps.secrets, owner, templateSecretFields(template), checked.config);
+  let created: Integration;
+  try {
+    created = await deps.db.transaction(async (tx) => {
+      const row = await insertIntegration({
+        db: tx,
+        values: {
+          id: owner.id,
+          tenantId: tenant.id,
+          templateId: template.id,
+          template: template.name,
+          name: input.name ?? template.displayName,
+          status: 'pending',
+          config: sealed.config,
+          secrets: sealed.secrets,
+          externalAccountId: checked.externalAccountId,
+          webhookToken: template.name === 'fonnte' ? randomToken(32) : null,
+        },
+      });
+      await recordAudit({
+        db: tx,
+        entry: {
+          ...audit,
+          tenantId: tenant.id,
+          action: 'integration.created',
+          targetType: 'integration',
+          targetId: row.id,
+          metadata: { template: row.template, name: row.name, fields: Object.keys(checked.config).sort() },
+        },
+      });
+      return row;
+    });
+  } catch (err) {
+    throw uniqueConflict(err) ?? err;
+  }
+  return viewIntegration(deps, tenant, created);
+}
+
+export type IntegrationPatch = {
+  name?: string | undefined;
+  /** Merged into the stored config; `null` removes an optional field; a masked echo keeps a secret. */
+  config?: Record<string, unknown> | undefined;
+  status?: 'disconnected' | undefined;
+};
+
+export async function updateIntegration(
+  deps: Deps,
+  tenant: Tenant,
+  id: string,
+  patch: IntegrationPatch,
+  audit: AuditMeta,
+): Promise<IntegrationView> {
+  const current = await getIntegrationOrThrow(deps, tenant.id, id);
+  const changes: IntegrationChanges = {};
+  const changedFields: string[] = [];
+
+  if (patch.name !== undefined && patch.name !== current.name) {
+    changes.name = patch.name;
+    changedFields.push('name');
+  }
+  if (patch.status !== undefined && patch.status !== current.status) {
+    assertTransition(current.status, patch.status);
+    changes.status = patch.status;
+    changedFields.push('status');
+  }
+
+  if (patch.config !== undefined) {
+    const template = await findTemplateByName({ db: deps.db, name: current.template, activeOnly: false });
+    if (!template) throw new AppError('conflict', 'The template of this integration no longer exists');
+    const { values: secrets } = openSecrets(deps.secrets, current);
+    const merged: PlainConfig = { ...current.config, ...secrets };
+    for (const [key, value] of Object.entries(patch.config)) {
+      if (value === null) delete merged[key];
+      else if (isMaskedEcho(value) && template.secretFields.includes(key)) continue;
+      else merged[key] = value;
+      changedFields.push(`config.${key}`);
+    }
+    const checked = await checkConfig(deps, template, merged);
+    // Re-encrypting every secret also moves old values onto the current key (rotation).
+    const sealed = sealConfig(deps.secrets, current, templateSecretFields(template), checked.config);
+    changes.config = sealed.config;
+    changes.secrets = sealed.secrets;
+    changes.externalAccountId = checked.externalAccountId;
+  }
+
+  if (Object.keys(changes).length === 0) return viewIntegration(deps, tenant, current);
+  let updated: Integration | null;
+  try {
+    updated = await deps.db.transaction(async (tx) => {
+      const row = await updateRow({ db: tx, tenantId: tenant.id, id, changes });
+      if (row) {
+        await recordAudit({
+          db: tx,
+          entry: {
+            ...audit,
+            tenantId: tenant.id,
+            action: 'integration.updated',
+            targetType: 'integration',
+            targetId: id,
+            metadata: { template: row.template, changed: changedFields },
+          },
+        });
+      }
+      return row;
+    });
+  } catch (err) {
+    throw uniqueConflict(err) ?? err;
+  }
+  if (!updated) throw notFound('Integration');
+  return viewIntegration(deps, tenant, updated);
+}
+
+export async function removeIntegration(deps: Deps, tenant: Tenant, id: string, audit: AuditMeta): Promise<void> {
+  await deps.db.transaction(async (tx) => {
+    const current = await findIntegration({ db: tx, tenantId: tenant.id, id });
+    if (!current || !(await deleteRow({ db: tx, tenantId: tenant.id, id }))) throw notFound('Integration');
+    await recordAudit({
+      db: tx,
+      entry: {
+        ...audit,
+        tenantId: tenant.id,
+        action: 'integration.deleted',
+        targetType: 'integration',
+        targetId: id,
+        metadata: { template: current.template, name: current.name },
+      },
+    });
+  });
+}

@@ -2,6 +2,7 @@
 // secret fields are among its properties, and a template in use cannot be deleted (deactivate it instead).
 import { z } from 'zod';
 import type { IntegrationTemplate } from '../../drizzle/schema';
+import { validateIntegrationConfig } from '../integrations/config-validation';
 import type { Deps } from '../lib/deps';
 import { AppError, conflict, isUniqueViolation, notFound, pgErrorCode } from '../lib/errors';
 import { issuesToDetails } from '../lib/validate';
@@ -17,8 +18,10 @@ import { auditPlatform, type PlatformCaller } from './tenants';
 
 const fieldName = z.string().regex(/^[A-Za-z][A-Za-z0-9_]{0,63}$/, 'field names are identifiers');
 
+const jsonType = z.enum(['string', 'number', 'integer', 'boolean', 'object', 'array', 'null']);
+
 const propertySchema = z.looseObject({
-  type: z.enum(['string', 'number', 'integer', 'boolean', 'object', 'array']),
+  type: z.union([jsonType, z.array(jsonType).min(1)]),
   title: z.string().max(120).optional(),
   description: z.string().max(2000).optional(),
 });
@@ -32,6 +35,12 @@ export const configSchemaSchema = z
     additionalProperties: z.boolean().optional(),
   })
   .superRefine((schema, ctx) => {
+    try {
+      // The same validator integrations are checked with must accept the schema.
+      validateIntegrationConfig(schema, {});
+    } catch (err) {
+      ctx.addIssue({ code: 'custom', message: `is not a usable JSON Schema: ${(err as Error).message}`.slice(0, 300) });
+    }
     for (const [i, name] of (schema.required ?? []).entries()) {
       if (!(name in schema.properties)) {
         ctx.addIssue({ code: 'custom', path: ['required', i], message: `"${name}" is not a property` });

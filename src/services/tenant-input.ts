@@ -1,6 +1,7 @@
 // What an operator may send to create or change a tenant: the zod schemas shared by the platform routes
 // and the CLI, so both reject exactly the same input with the same messages.
 import { z } from 'zod';
+import { normalizePhone } from '../lib/phone';
 import { intakeSchema } from './starter-config';
 
 /** Sub-domains an operator may never hand to a dealership: they name our own services or invite phishing. */
@@ -110,17 +111,18 @@ export const timezoneSchema = z
     }
   }, 'must be an IANA time zone such as Asia/Jakarta');
 
-/** Indonesian local forms (`0812…`, `62812…`) become `+62…`; anything else must already be E.164. */
+/** Indonesian local forms (`0812…`, `62812…`) become `+62…`; the stored form is E.164. */
 export const whatsappNumberSchema = z
   .string()
   .max(32)
-  .transform((raw) => {
-    const digits = raw.replace(/[\s().-]/g, '');
-    if (/^0\d+$/.test(digits)) return `+62${digits.slice(1)}`;
-    if (/^62\d+$/.test(digits)) return `+${digits}`;
-    return digits;
-  })
-  .refine((n) => /^\+[1-9]\d{7,14}$/.test(n), 'must be a phone number such as +6281234567890');
+  .transform((raw, ctx) => {
+    const e164 = normalizePhone(raw);
+    if (!e164) {
+      ctx.addIssue({ code: 'custom', message: 'must be a phone number such as +6281234567890' });
+      return z.NEVER;
+    }
+    return e164;
+  });
 
 export const ownerSchema = z.object({
   email: z.email().max(254).toLowerCase(),

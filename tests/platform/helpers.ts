@@ -2,6 +2,7 @@
 // tenant.provision task directly (the worker loop is tested elsewhere) with progress recorded.
 import { eq } from 'drizzle-orm';
 import { integrationTemplates, jobs } from '../../drizzle/schema';
+import { integrationTemplateSeeds } from '../../src/integrations/templates';
 import { createTenantProvisionTask, type TenantProvisionOptions } from '../../src/jobs/tasks/tenant-provision';
 import { createLogger } from '../../src/lib/logger';
 import { createTestApp, type TestApp } from '../helpers/app';
@@ -30,18 +31,10 @@ export function platform(
   });
 }
 
-export async function seedTemplates(t: TestApp, names = ['fonnte', 'gohighlevel', 'openai']) {
-  for (const name of names) {
-    await t.db
-      .insert(integrationTemplates)
-      .values({
-        name,
-        displayName: name[0]!.toUpperCase() + name.slice(1),
-        category: name === 'openai' ? 'ai' : name === 'fonnte' ? 'messaging' : 'crm',
-        configSchema: { type: 'object', properties: { apiKey: { type: 'string' } } },
-        secretFields: ['apiKey'],
-      })
-      .onConflictDoNothing();
+/** The real template definitions, as the integrations module seeds them. */
+export async function seedTemplates(t: TestApp) {
+  for (const seed of integrationTemplateSeeds) {
+    await t.db.insert(integrationTemplates).values(seed).onConflictDoNothing();
   }
 }
 

@@ -158,6 +158,7 @@ export async function runPlatformCli(argv: string[], deps: Deps, io: CliIo): Pro
 }
 
 async function readFirstLine(): Promise<string> {
+  if (process.stdin.isTTY) process.stderr.write('Owner password (input is echoed; pipe it to hide it): ');
   for await (const chunk of process.stdin) return String(chunk).split(/\r?\n/)[0] ?? '';
   return '';
 }

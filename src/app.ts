@@ -10,6 +10,7 @@ import { bodyLimit } from './middleware/body-limit';
 import { contentType } from './middleware/content-type';
 import { cors } from './middleware/cors';
 import { notFound, onError } from './middleware/error-handler';
+import { platformKey } from './middleware/platform-key';
 import { publicCache } from './middleware/public-cache';
 import { requestContext } from './middleware/request-context';
 import { requestLog } from './middleware/request-log';
@@ -18,6 +19,8 @@ import { openApiDocumentation } from './openapi';
 import { integrationTemplateRoutes } from './routes/admin/integration-templates';
 import { integrationRoutes } from './routes/admin/integrations';
 import { opsRoutes } from './routes/ops';
+import { platformTemplateRoutes } from './routes/platform/integration-templates';
+import { platformTenantRoutes } from './routes/platform/tenants';
 import { tenantRoutes } from './routes/public/tenant';
 
 export function createApp(deps: Deps) {
@@ -34,6 +37,11 @@ export function createApp(deps: Deps) {
 
   // 2. Any host: operations, platform API, GoHighLevel webhook.
   app.route('/', opsRoutes);
+
+  //    Platform API: operator key on every route (unknown paths too), never the tenant middleware.
+  app.use('/api/platform/*', platformKey());
+  app.route('/api/platform/tenants', platformTenantRoutes);
+  app.route('/api/platform/integration-templates', platformTemplateRoutes);
 
   // 3. Tenant routes: the tenant comes from the host.
   const byHost = tenant({ trustProxy: env.TRUST_PROXY });

@@ -19,6 +19,8 @@ import { openApiDocumentation } from './openapi';
 import { integrationTemplateRoutes } from './routes/admin/integration-templates';
 import { integrationRoutes } from './routes/admin/integrations';
 import { opsRoutes } from './routes/ops';
+import { fonnteWebhookRoutes } from './routes/webhooks/fonnte';
+import { ghlWebhookRoutes } from './routes/webhooks/ghl';
 import { platformTemplateRoutes } from './routes/platform/integration-templates';
 import { platformTenantRoutes } from './routes/platform/tenants';
 import { tenantRoutes } from './routes/public/tenant';
@@ -43,6 +45,9 @@ export function createApp(deps: Deps) {
   app.route('/api/platform/tenants', platformTenantRoutes);
   app.route('/api/platform/integration-templates', platformTemplateRoutes);
 
+  //    GoHighLevel webhook: the tenant comes from the signed body's locationId, not the host.
+  app.route('/webhook/ghl', ghlWebhookRoutes);
+
   // 3. Tenant routes: the tenant comes from the host.
   const byHost = tenant({ trustProxy: env.TRUST_PROXY });
   app.use('/api/tenant', byHost);
@@ -50,6 +55,9 @@ export function createApp(deps: Deps) {
   app.use('/api/cars/*', byHost);
   app.use('/api/leads', byHost);
   app.use('/api/admin/*', byHost);
+  //    Fonnte webhook on the tenant host; a suspended tenant answers 503 + Retry-After so nothing is lost.
+  app.use('/webhook/fonnte', tenant({ trustProxy: env.TRUST_PROXY, whenSuspended: 'retry' }));
+  app.route('/webhook/fonnte', fonnteWebhookRoutes);
 
   //    Public storefront (no auth): ETag + short Cache-Control on reads.
   app.use('/api/tenant', publicCache());

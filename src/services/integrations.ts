@@ -143,6 +143,11 @@ function uniqueConflict(err: unknown): AppError | null {
   ]);
 }
 
+/** The empty record tenant provisioning creates for each template, waiting to be configured. */
+export function isPlaceholder(integration: Integration): boolean {
+  return Object.keys(integration.secrets ?? {}).length === 0 && Object.keys(integration.config ?? {}).length === 0;
+}
+
 export async function createIntegration(
   deps: Deps,
   tenant: Tenant,
@@ -152,32 +157,34 @@ export async function createIntegration(
   const template = await findTemplateByName({ db: deps.db, name: input.template });
   if (!template) throw validationFailed([{ path: 'template', message: 'is not an available integration template' }]);
   const checked = await checkConfig(deps, template, input.config);
-  if (await findIntegrationByTemplate({ db: deps.db, tenantId: tenant.id, template: template.name })) {
+  const existing = await findIntegrationByTemplate({ db: deps.db, tenantId: tenant.id, template: template.name });
+  // Provisioning leaves an empty `pending` record per template: creating one fills it in.
+  if (existing && !isPlaceholder(existing)) {
     throw conflict('This dealership already has an integration of this kind', [
       { path: 'template', message: 'already connected' },
     ]);
   }
 
-  const owner = { tenantId: tenant.id, id: uuidv7() };
+  const owner = { tenantId: tenant.id, id: existing?.id ?? uuidv7() };
   const sealed = sealConfig(deps.secrets, owner, templateSecretFields(template), checked.config);
+  const values = {
+    name: input.name ?? existing?.name ?? template.displayName,
+    status: 'pending' as const,
+    config: sealed.config,
+    secrets: sealed.secrets,
+    externalAccountId: checked.externalAccountId,
+    webhookToken: template.name === 'fonnte' ? randomToken(32) : null,
+  };
   let created: Integration;
   try {
     created = await deps.db.transaction(async (tx) => {
-      const row = await insertIntegration({
-        db: tx,
-        values: {
-          id: owner.id,
-          tenantId: tenant.id,
-          templateId: template.id,
-          template: template.name,
-          name: input.name ?? template.displayName,
-          status: 'pending',
-          config: sealed.config,
-          secrets: sealed.secrets,
-          externalAccountId: checked.externalAccountId,
-          webhookToken: template.name === 'fonnte' ? randomToken(32) : null,
-        },
-      });
+      const row = existing
+        ? await updateRow({ db: tx, tenantId: tenant.id, id: existing.id, changes: values })
+        : await insertIntegration({
+            db: tx,
+            values: { ...values, id: owner.id, tenantId: tenant.id, templateId: template.id, template: template.name },
+          });
+      if (!row) throw notFound('Integration');
       await recordAudit({
         db: tx,
         entry: {
@@ -242,6 +249,7 @@ export async function updateIntegration(
     changes.config = sealed.config;
     changes.secrets = sealed.secrets;
     changes.externalAccountId = checked.externalAccountId;
+    if (template.name === 'fonnte' && !current.webhookToken) changes.webhookToken = randomToken(32);
   }
 
   if (Object.keys(changes).length === 0) return viewIntegration(deps, tenant, current);

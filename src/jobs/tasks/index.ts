@@ -1,6 +1,14 @@
 // Every job type the worker can run. Add a task here when you add src/jobs/tasks/<type>.ts.
 import type { TaskDefinition } from '../registry';
+import { ghlSyncContactTask } from './ghl-sync-contact';
+import { integrationTestTask } from './integration-test';
 import { tenantProvisionTask } from './tenant-provision';
+import { whatsappSendTask } from './whatsapp-send';
 
 // biome-ignore lint/suspicious/noExplicitAny: each task has its own payload type; the registry parses it.
-export const tasks: TaskDefinition<any>[] = [tenantProvisionTask];
+export const tasks: TaskDefinition<any>[] = [
+  tenantProvisionTask,
+  whatsappSendTask,
+  ghlSyncContactTask,
+  integrationTestTask,
+];

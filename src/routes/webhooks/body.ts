@@ -1,0 +1,32 @@
+// Webhook bodies are read once as raw bytes (signatures are over the exact bytes) and then decoded
+// as JSON or form fields, whichever the sender used.
+import type { Context } from 'hono';
+import type { AppEnv } from '../../lib/app-env';
+import { AppError } from '../../lib/errors';
+
+export type RawWebhookBody = { raw: Uint8Array; payload: Record<string, unknown> };
+
+export async function readRaw(c: Context<AppEnv>): Promise<Uint8Array> {
+  return new Uint8Array(await c.req.arrayBuffer());
+}
+
+/** Decodes the raw bytes; an empty body is an empty object, malformed JSON is 400 malformed_json. */
+export function decodeBody(raw: Uint8Array, contentType: string | undefined): Record<string, unknown> {
+  const text = new TextDecoder().decode(raw);
+  if (text.trim() === '') return {};
+  if (/^application\/x-www-form-urlencoded/i.test(contentType ?? '')) {
+    return Object.fromEntries(new URLSearchParams(text));
+  }
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    throw new AppError('malformed_json', 'Malformed JSON in request body');
+  }
+  if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) {
+    throw new AppError('validation_failed', 'Webhook body must be an object', {
+      details: [{ path: '(root)', message: 'must be an object' }],
+    });
+  }
+  return parsed as Record<string, unknown>;
+}

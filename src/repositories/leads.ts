@@ -11,7 +11,7 @@ export type LeadStatus = Lead['status'];
 export type LeadViewer = { userId: string; role: 'owner' | 'admin' | 'sales' };
 
 export function visibleTo(viewer: LeadViewer | undefined): SQL | undefined {
-  if (!viewer || viewer.role !== 'sales') return undefined;
+  if (viewer?.role !== 'sales') return undefined;
   return or(eq(leads.assignedTo, viewer.userId), isNull(leads.assignedTo));
 }
 

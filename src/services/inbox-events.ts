@@ -5,7 +5,12 @@ import type { Lead, Message } from '../../drizzle/schema';
 import type { EventBus } from '../lib/event-bus';
 import { leadView, messageView } from './lead-views';
 
-export type InboxEventName = 'lead.created' | 'lead.updated' | 'lead.assigned' | 'lead.status_changed' | 'message.created';
+export type InboxEventName =
+  | 'lead.created'
+  | 'lead.updated'
+  | 'lead.assigned'
+  | 'lead.status_changed'
+  | 'message.created';
 
 export type InboxEvent = {
   tenantId: string;

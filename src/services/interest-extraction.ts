@@ -26,9 +26,9 @@ export type Interest = {
   testDrive: boolean;
 };
 
-const UNIT = String.raw`jt|juta|jutaan|million|mio|miliar|milyar|billion|bn|rb|ribu|m|b|k`;
+const UNIT = 'jt|juta|jutaan|million|mio|miliar|milyar|billion|bn|rb|ribu|m|b|k';
 const NUMBER = String.raw`\d+(?:[.,]\d+)*`;
-const NOT_WORD_AFTER = String.raw`(?![\p{L}\p{N}])`;
+const NOT_WORD_AFTER = '(?![\\p{L}\\p{N}])';
 const MIN_PRICE = 10_000_000;
 const MAX_PRICE = 50_000_000_000;
 
@@ -38,8 +38,10 @@ const RANGE = new RegExp(
 );
 const AMOUNT = new RegExp(String.raw`(rp\.?\s*)?(${NUMBER})(?:\s*(${UNIT})${NOT_WORD_AFTER})?`, 'giu');
 
-const MAX_WORDS = /(di ?bawah|under|below|max\.?|maks\.?|maksimal|maximum|kurang dari|less than|up to|paling mahal|tidak lebih dari|no more than|not more than)\s*(rp\.?)?\s*$/u;
-const BUDGET_WORDS = /(budget|bujet|dana|harga|price|sekitar|kisaran|around|about|approx\.?|kira-kira|kurang lebih|±|\+-)\s*:?\s*(rp\.?)?\s*$/u;
+const MAX_WORDS =
+  /(di ?bawah|under|below|max\.?|maks\.?|maksimal|maximum|kurang dari|less than|up to|paling mahal|tidak lebih dari|no more than|not more than)\s*(rp\.?)?\s*$/u;
+const BUDGET_WORDS =
+  /(budget|bujet|dana|harga|price|sekitar|kisaran|around|about|approx\.?|kira-kira|kurang lebih|±|\+-)\s*:?\s*(rp\.?)?\s*$/u;
 const DP_WORDS = /(dp|d\.p\.?|uang muka|down ?payment)\s*:?\s*(rp\.?)?\s*$/u;
 const INSTALLMENT_BEFORE = /(cicilan|angsuran|installment|instalment|nyicil)\s*:?\s*(rp\.?)?\s*$/u;
 const INSTALLMENT_AFTER = /^\s*(\/|per\s*|se)(bln|bulan|month|bulannya|mo)/u;
@@ -113,10 +115,13 @@ function extractMoney(text: string): Money {
 }
 
 const YEAR = /(?<![\p{N}.,])(19[89]\d|20[0-4]\d)(?![\p{N}]|[.,]\d)/gu;
-const YEAR_RANGE = /(?<![\p{N}.,])(19[89]\d|20[0-4]\d)\s*(?:-|–|s\/d|sd|sampai|hingga|to)\s*(19[89]\d|20[0-4]\d)(?![\p{N}])/u;
-const YEAR_MIN_BEFORE = /(minimal|min\.?|minimum|at least|from|mulai|mulai dari|di ?atas|above|newer than|after|setelah)\s*(tahun|thn|th\.?|year)?\s*$/u;
+const YEAR_RANGE =
+  /(?<![\p{N}.,])(19[89]\d|20[0-4]\d)\s*(?:-|–|s\/d|sd|sampai|hingga|to)\s*(19[89]\d|20[0-4]\d)(?![\p{N}])/u;
+const YEAR_MIN_BEFORE =
+  /(minimal|min\.?|minimum|at least|from|mulai|mulai dari|di ?atas|above|newer than|after|setelah)\s*(tahun|thn|th\.?|year)?\s*$/u;
 const YEAR_MIN_AFTER = /^\s*(ke ?atas|\+|or newer|or later|and above|and newer|and up|up)/u;
-const YEAR_MAX_BEFORE = /(maksimal|maks\.?|max\.?|maximum|sebelum|before|older than|paling baru)\s*(tahun|thn|th\.?|year)?\s*$/u;
+const YEAR_MAX_BEFORE =
+  /(maksimal|maks\.?|max\.?|maximum|sebelum|before|older than|paling baru)\s*(tahun|thn|th\.?|year)?\s*$/u;
 
 function extractYears(text: string): Pick<Interest, 'year' | 'yearMin' | 'yearMax'> {
   const range = YEAR_RANGE.exec(text);
@@ -176,7 +181,11 @@ export function extractInterest(text: string): Interest {
       : has(MANUAL, lower) || has(MANUAL_CODE, text)
         ? 'manual'
         : null;
-  const payment = has(CASH, lower) ? 'cash' : has(CREDIT, lower) || money.downPayment || money.installment ? 'credit' : null;
+  const payment = has(CASH, lower)
+    ? 'cash'
+    : has(CREDIT, lower) || money.downPayment || money.installment
+      ? 'credit'
+      : null;
   return {
     language: detectLanguage(text),
     brand: named ?? model?.brand ?? null,

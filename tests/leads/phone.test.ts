@@ -28,7 +28,17 @@ describe('normalizePhone', () => {
   });
 
   test('anything that is not a valid phone number is null', () => {
-    for (const input of ['', 'abc', 'call me', '0812', '12345', '+62 12', '0812-3456-7890 ext', '+99912345678', 'x0812345678901']) {
+    for (const input of [
+      '',
+      'abc',
+      'call me',
+      '0812',
+      '12345',
+      '+62 12',
+      '0812-3456-7890 ext',
+      '+99912345678',
+      'x0812345678901',
+    ]) {
       expect({ input, out: normalizePhone(input) }).toEqual({ input, out: null });
     }
   });

@@ -3,11 +3,11 @@
 import { Hono } from 'hono';
 import { describeRoute } from 'hono-openapi';
 import { z } from 'zod';
+import { enqueue } from '../../jobs/queue';
 import type { AppEnv } from '../../lib/app-env';
 import { conflict, notFound } from '../../lib/errors';
 import { auditContext } from '../../lib/request-meta';
 import { validate } from '../../lib/validate';
-import { enqueue } from '../../jobs/queue';
 import { requireRole } from '../../middleware/require-role';
 import { recordAudit } from '../../repositories/audit-logs';
 import { findLead } from '../../repositories/leads';

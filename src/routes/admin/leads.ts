@@ -12,14 +12,7 @@ import { auditContext } from '../../lib/request-meta';
 import { validate } from '../../lib/validate';
 import { requireRole } from '../../middleware/require-role';
 import { recordAudit } from '../../repositories/audit-logs';
-import {
-  findLead,
-  type LeadPatch,
-  type LeadViewer,
-  leadStats,
-  listLeads,
-  updateLead,
-} from '../../repositories/leads';
+import { findLead, type LeadPatch, type LeadViewer, leadStats, listLeads, updateLead } from '../../repositories/leads';
 import { listMessages } from '../../repositories/messages';
 import { type InboxEvent, leadEvent, publishInbox } from '../../services/inbox-events';
 import { leadDetailView, leadView } from '../../services/lead-views';
@@ -36,7 +29,10 @@ const listQuery = z.object({
   limit: z.coerce.number().int().min(1).max(100).default(20),
   status: z.enum(leadStatus.enumValues).optional(),
   source: z.enum(leadSource.enumValues).optional(),
-  assignedTo: z.union([z.uuid(), z.enum(['me', 'none'])]).optional().describe('A user id, `me` or `none`'),
+  assignedTo: z
+    .union([z.uuid(), z.enum(['me', 'none'])])
+    .optional()
+    .describe('A user id, `me` or `none`'),
   tag: z.string().trim().toLowerCase().min(1).max(40).optional(),
   carId: z.uuid().optional(),
   q: z.string().trim().min(1).max(100).optional().describe('Search name, phone or email'),
@@ -79,10 +75,7 @@ const leadResponses = {
 };
 
 /** Runs a lead change in a transaction, then publishes its inbox events once committed. */
-async function change<T>(
-  c: Context<AppEnv>,
-  work: (tx: Executor, events: InboxEvent[]) => Promise<T>,
-): Promise<T> {
+async function change<T>(c: Context<AppEnv>, work: (tx: Executor, events: InboxEvent[]) => Promise<T>): Promise<T> {
   const events: InboxEvent[] = [];
   const result = await c.var.deps.db.transaction((tx) => work(tx, events));
   publishInbox(c.var.deps.bus, events);
@@ -104,7 +97,11 @@ function daysAgo(date: string, days: number): string {
 export const adminLeadRoutes = new Hono<AppEnv>()
   .get(
     '/',
-    describeRoute({ tags: ['Leads'], summary: 'List leads', responses: { ...leadResponses, 200: { description: 'Page of leads' } } }),
+    describeRoute({
+      tags: ['Leads'],
+      summary: 'List leads',
+      responses: { ...leadResponses, 200: { description: 'Page of leads' } },
+    }),
     requireRole('sales'),
     validate('query', listQuery),
     async (c) => {
@@ -128,7 +125,10 @@ export const adminLeadRoutes = new Hono<AppEnv>()
     describeRoute({
       tags: ['Leads'],
       summary: 'Lead totals by status and source, and new leads per day (tenant time zone)',
-      responses: { 200: { description: '{data:{total, byStatus, bySource, perDay[{date,count}]}}' }, 400: { description: 'validation_failed' } },
+      responses: {
+        200: { description: '{data:{total, byStatus, bySource, perDay[{date,count}]}}' },
+        400: { description: 'validation_failed' },
+      },
     }),
     requireRole('sales'),
     validate('query', statsQuery),
@@ -140,13 +140,24 @@ export const adminLeadRoutes = new Hono<AppEnv>()
       const days = (Date.parse(to) - Date.parse(from)) / 86_400_000;
       if (days < 0) throw validationFailed([{ path: 'from', message: '`from` must not be after `to`' }]);
       if (days > 366) throw validationFailed([{ path: 'from', message: 'At most 367 days at once' }]);
-      const stats = await leadStats({ db: c.var.deps.db, tenantId: c.var.tenant.id, from, to, timezone: tz, viewer: viewerOf(c) });
+      const stats = await leadStats({
+        db: c.var.deps.db,
+        tenantId: c.var.tenant.id,
+        from,
+        to,
+        timezone: tz,
+        viewer: viewerOf(c),
+      });
       return c.json({ data: { from, to, timezone: tz, ...stats } });
     },
   )
   .get(
     '/:id',
-    describeRoute({ tags: ['Leads'], summary: 'A lead with its qualification and messages (oldest first)', responses: leadResponses }),
+    describeRoute({
+      tags: ['Leads'],
+      summary: 'A lead with its qualification and messages (oldest first)',
+      responses: leadResponses,
+    }),
     requireRole('sales'),
     validate('param', idParam),
     async (c) => {
@@ -160,7 +171,11 @@ export const adminLeadRoutes = new Hono<AppEnv>()
   )
   .patch(
     '/:id',
-    describeRoute({ tags: ['Leads'], summary: 'Edit name, email, tags, notes or the car of interest', responses: leadResponses }),
+    describeRoute({
+      tags: ['Leads'],
+      summary: 'Edit name, email, tags, notes or the car of interest',
+      responses: leadResponses,
+    }),
     requireRole('sales'),
     validate('param', idParam),
     validate('json', patchBody),

@@ -25,7 +25,7 @@ describe('POST /api/leads (storefront inquiries)', () => {
     soldSlug = (
       await insertCar(t.db, acme.id, { brand: 'Honda', model: 'Jazz', year: 2017, price: 1e8, status: 'sold' })
     ).slug;
-  });
+  }, 60_000);
   afterAll(() => t.close());
 
   const inquire = (body: Record<string, unknown>, host = 'acme.localhost') =>
@@ -171,7 +171,7 @@ describe.if(usingServer)('POST /api/leads under concurrency (PostgreSQL server)'
   beforeAll(async () => {
     t = await createTestApp();
     acme = await createTenant(t.deps, { slug: 'acme' });
-  });
+  }, 60_000);
   afterAll(() => t.close());
 
   test('10 simultaneous first inquiries from one phone make one lead with 10 messages', async () => {

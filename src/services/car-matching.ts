@@ -60,9 +60,11 @@ async function query(
   // The model is matched as words over title/brand/model/variant, so "Yaris" also finds "Yaris Cross".
   const words = interest.model ?? null;
   if (words) where.push(sql`${cars.search} @@ ${textQuery(words)}`);
-  const rank = words ? sql`ts_rank(${cars.search}, ${textQuery(words)})` : sql`0`;
-  const target = interest.year ?? null;
-  const yearDistance = target ? sql`abs(${cars.year} - ${target})` : sql`0`;
+  // Available before booked, best text match, nearest year, then the newest listing.
+  const order: SQL[] = [sql`(${cars.status} = 'available') desc`];
+  if (words) order.push(sql`ts_rank(${cars.search}, ${textQuery(words)}) desc`);
+  if (interest.year) order.push(sql`abs(${cars.year} - ${interest.year}) asc`);
+  order.push(sql`${cars.publishedAt} desc nulls last`, sql`${cars.id} desc`);
   const rows = await db
     .select({
       id: cars.id,
@@ -77,14 +79,7 @@ async function query(
     })
     .from(cars)
     .where(and(...where))
-    // Available before booked, best text match, nearest year, then the newest listing.
-    .orderBy(
-      sql`(${cars.status} = 'available') desc`,
-      sql`${rank} desc`,
-      sql`${yearDistance} asc`,
-      sql`${cars.publishedAt} desc nulls last`,
-      sql`${cars.id} desc`,
-    )
+    .orderBy(...order)
     .limit(limit);
   return rows as MatchedCar[];
 }
@@ -129,7 +124,7 @@ export async function findPublishedCarBySlug({
 /**
  * The storefront's base URL for a tenant. The tenant's primary custom domain when it has one (that is
  * the address buyers know), else `<slug>.<BASE_DOMAIN>`. Scheme from PUBLIC_URL_SCHEME, else https,
- * or http for a localhost BASE_DOMAIN. No port: links are for buyers, behind the public front door.
+ * or http for a *.localhost host. No port: links are for buyers, behind the public front door.
  */
 export async function storefrontBaseUrl({
   db,
@@ -140,9 +135,6 @@ export async function storefrontBaseUrl({
   tenantId: string;
   env: Pick<Env, 'BASE_DOMAIN' | 'PUBLIC_URL_SCHEME'>;
 }): Promise<string> {
-  const scheme =
-    env.PUBLIC_URL_SCHEME ??
-    (env.BASE_DOMAIN === 'localhost' || env.BASE_DOMAIN.endsWith('.localhost') ? 'http' : 'https');
   const [row] = await db
     .select({ slug: tenants.slug, domain: tenantDomains.domain })
     .from(tenants)
@@ -150,7 +142,8 @@ export async function storefrontBaseUrl({
     .where(eq(tenants.id, tenantId))
     .limit(1);
   const host = row?.domain ?? `${row?.slug ?? 'unknown'}.${env.BASE_DOMAIN}`;
-  return `${scheme}://${host}`;
+  const local = host === 'localhost' || host.endsWith('.localhost');
+  return `${env.PUBLIC_URL_SCHEME ?? (local ? 'http' : 'https')}://${host}`;
 }
 
 export const carUrl = (base: string, slug: string) => `${base}/cars/${encodeURIComponent(slug)}`;

@@ -99,7 +99,11 @@ describe('admin leads API', () => {
           'updatedAt',
         ].sort(),
       );
-      expect(body.data[2]).toMatchObject({ phone: '+6281234560001', tags: ['vip'], createdAt: '2026-02-01T03:00:00.000Z' });
+      expect(body.data[2]).toMatchObject({
+        phone: '+6281234560001',
+        tags: ['vip'],
+        createdAt: '2026-02-01T03:00:00.000Z',
+      });
     });
 
     test('filters: status, source, assignedTo (id, me, none), tag, carId', async () => {
@@ -154,7 +158,14 @@ describe('admin leads API', () => {
       for (const body of ['first', 'second', 'third']) {
         await insertMessage({
           db: t.db,
-          message: { tenantId: acme.id, leadId: mine.id, direction: 'in', channel: 'whatsapp', body, status: 'received' },
+          message: {
+            tenantId: acme.id,
+            leadId: mine.id,
+            direction: 'in',
+            channel: 'whatsapp',
+            body,
+            status: 'received',
+          },
         });
       }
       const res = await get(`/api/admin/leads/${mine.id}`);
@@ -246,14 +257,20 @@ describe('admin leads API', () => {
       expect(res.status).toBe(200);
       expect((await json(res)).data.assignedTo).toBe(sales.id);
       // Now it is theirs: the other salesperson can no longer see it.
-      expect((await send('PUT', `/api/admin/leads/${lead.id}/assign`, { userId: sales2.id }, 'sales2')).status).toBe(404);
+      expect((await send('PUT', `/api/admin/leads/${lead.id}/assign`, { userId: sales2.id }, 'sales2')).status).toBe(
+        404,
+      );
     });
 
     test('sales cannot give a lead to someone else, release it, or reassign another\u2019s', async () => {
       const lead = await insertLead(t.db, acme.id);
-      expect((await send('PUT', `/api/admin/leads/${lead.id}/assign`, { userId: sales2.id }, 'sales')).status).toBe(403);
+      expect((await send('PUT', `/api/admin/leads/${lead.id}/assign`, { userId: sales2.id }, 'sales')).status).toBe(
+        403,
+      );
       expect((await send('PUT', `/api/admin/leads/${mine.id}/assign`, { userId: null }, 'sales')).status).toBe(403);
-      expect((await send('PUT', `/api/admin/leads/${theirs.id}/assign`, { userId: sales.id }, 'sales')).status).toBe(404);
+      expect((await send('PUT', `/api/admin/leads/${theirs.id}/assign`, { userId: sales.id }, 'sales')).status).toBe(
+        404,
+      );
     });
   });
 
@@ -265,7 +282,9 @@ describe('admin leads API', () => {
       expect((await json(res)).data.status).toBe('closed');
       await send('PUT', `/api/admin/leads/${lead.id}/status`, { status: 'closed' });
       const audit = await t.db.select().from(auditLogs).where(eq(auditLogs.targetId, lead.id));
-      expect(audit.map((a) => [a.action, a.metadata])).toEqual([['lead.status_changed', { from: 'new', to: 'closed' }]]);
+      expect(audit.map((a) => [a.action, a.metadata])).toEqual([
+        ['lead.status_changed', { from: 'new', to: 'closed' }],
+      ]);
     });
 
     test('an unknown status is 400; sales cannot touch another salesperson\u2019s lead', async () => {

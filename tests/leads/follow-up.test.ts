@@ -13,8 +13,8 @@ import {
   tenantDomains,
   tenants,
 } from '../../drizzle/schema';
-import { leadFollowUp } from '../../src/jobs/tasks/lead-follow-up';
 import type { TaskContext } from '../../src/jobs/registry';
+import { leadFollowUp } from '../../src/jobs/tasks/lead-follow-up';
 import { createTenant, createTestApp, json, type TestApp } from '../helpers/app';
 import { insertCar } from './fixtures';
 
@@ -30,16 +30,66 @@ describe('lead.follow_up task (rules, no AI)', () => {
     const add = async (key: string, v: Parameters<typeof insertCar>[2]) => {
       car[key] = await insertCar(t.db, acme.id, v);
     };
-    await add('avanza19', { brand: 'Toyota', model: 'Avanza', variant: '1.3 G', year: 2019, price: 180_000_000, transmission: 'manual' });
-    await add('avanza18', { brand: 'Toyota', model: 'Avanza', variant: '1.3 E', year: 2018, price: 160_000_000, transmission: 'manual' });
+    await add('avanza19', {
+      brand: 'Toyota',
+      model: 'Avanza',
+      variant: '1.3 G',
+      year: 2019,
+      price: 180_000_000,
+      transmission: 'manual',
+    });
+    await add('avanza18', {
+      brand: 'Toyota',
+      model: 'Avanza',
+      variant: '1.3 E',
+      year: 2018,
+      price: 160_000_000,
+      transmission: 'manual',
+    });
     await add('avanza21', { brand: 'Toyota', model: 'Avanza', variant: '1.5 G', year: 2021, price: 230_000_000 });
     await add('innova20', { brand: 'Toyota', model: 'Innova', variant: '2.4 V', year: 2020, price: 290_000_000 });
-    await add('innova20m', { brand: 'Toyota', model: 'Innova', variant: '2.0 G', year: 2020, price: 250_000_000, transmission: 'manual' });
+    await add('innova20m', {
+      brand: 'Toyota',
+      model: 'Innova',
+      variant: '2.0 G',
+      year: 2020,
+      price: 250_000_000,
+      transmission: 'manual',
+    });
     await add('innova21', { brand: 'Toyota', model: 'Innova', variant: '2.4 Q', year: 2021, price: 350_000_000 });
-    await add('fortuner19', { brand: 'Toyota', model: 'Fortuner', variant: 'VRZ', year: 2019, price: 440_000_000, status: 'booking' });
-    await add('fortunerSold', { brand: 'Toyota', model: 'Fortuner', variant: 'SRZ', year: 2020, price: 450_000_000, status: 'sold' });
-    await add('brio18', { brand: 'Honda', model: 'Brio', variant: 'Satya E', year: 2018, price: 130_000_000, transmission: 'manual' });
-    await add('brioDraft', { brand: 'Honda', model: 'Brio', variant: 'RS', year: 2018, price: 140_000_000, transmission: 'manual', status: 'draft' });
+    await add('fortuner19', {
+      brand: 'Toyota',
+      model: 'Fortuner',
+      variant: 'VRZ',
+      year: 2019,
+      price: 440_000_000,
+      status: 'booking',
+    });
+    await add('fortunerSold', {
+      brand: 'Toyota',
+      model: 'Fortuner',
+      variant: 'SRZ',
+      year: 2020,
+      price: 450_000_000,
+      status: 'sold',
+    });
+    await add('brio18', {
+      brand: 'Honda',
+      model: 'Brio',
+      variant: 'Satya E',
+      year: 2018,
+      price: 130_000_000,
+      transmission: 'manual',
+    });
+    await add('brioDraft', {
+      brand: 'Honda',
+      model: 'Brio',
+      variant: 'RS',
+      year: 2018,
+      price: 140_000_000,
+      transmission: 'manual',
+      status: 'draft',
+    });
     await add('brio18at', { brand: 'Honda', model: 'Brio', variant: 'RS', year: 2018, price: 150_000_000 });
   }, 60_000);
   afterAll(() => t.close());
@@ -77,7 +127,10 @@ describe('lead.follow_up task (rules, no AI)', () => {
 
   const leadRow = async (id: string) => (await t.db.select().from(leads).where(eq(leads.id, id)))[0]!;
   const replyOf = async (id: string) =>
-    (await t.db.select().from(messages).where(and(eq(messages.leadId, id), eq(messages.direction, 'out'))));
+    await t.db
+      .select()
+      .from(messages)
+      .where(and(eq(messages.leadId, id), eq(messages.direction, 'out')));
 
   test('"Avanza 2019 budget 180jt": warm lead, a draft naming the matches with storefront links', async () => {
     const { leadId, result } = await inquireAndRun('Avanza 2019 budget 180jt');
@@ -100,7 +153,10 @@ describe('lead.follow_up task (rules, no AI)', () => {
     expect(body).toContain(`http://acme.localhost/cars/${car.avanza19!.slug}`);
     expect(body).toContain(`http://acme.localhost/cars/${car.avanza18!.slug}`);
     expect(body).not.toContain(car.avanza21!.slug);
-    const audit = await t.db.select().from(auditLogs).where(and(eq(auditLogs.targetId, leadId), eq(auditLogs.action, 'lead.qualified')));
+    const audit = await t.db
+      .select()
+      .from(auditLogs)
+      .where(and(eq(auditLogs.targetId, leadId), eq(auditLogs.action, 'lead.qualified')));
     expect(audit).toHaveLength(1);
     expect(audit[0]!.actorType).toBe('system');
   });
@@ -191,7 +247,10 @@ describe('lead.follow_up task (rules, no AI)', () => {
     expect(send).toMatchObject({ type: 'whatsapp.send', tenantId: tenant.id, payload: { messageId: reply!.id } });
 
     // Turning autoReply off goes back to drafts.
-    await t.db.update(tenants).set({ settings: { autoReply: false } }).where(eq(tenants.id, tenant.id));
+    await t.db
+      .update(tenants)
+      .set({ settings: { autoReply: false } })
+      .where(eq(tenants.id, tenant.id));
     const off = await inquireAndRun('avanza 2018?', {}, 'auto');
     expect(off.result.replyStatus).toBe('draft');
   });

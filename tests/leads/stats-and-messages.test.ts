@@ -26,8 +26,18 @@ describe('lead stats and outbound messages', () => {
     // 2026-03-01 23:30 UTC is 2026-03-02 06:30 in Jakarta: it counts on the 2nd.
     await insertLead(t.db, acme.id, { createdAt: at('2026-03-01T23:30:00Z'), status: 'hot', source: 'whatsapp' });
     await insertLead(t.db, acme.id, { createdAt: at('2026-03-01T10:00:00Z'), status: 'new', source: 'web' });
-    await insertLead(t.db, acme.id, { createdAt: at('2026-03-04T01:00:00Z'), status: 'new', source: 'web', assignedTo: sales.id });
-    await insertLead(t.db, acme.id, { createdAt: at('2026-03-04T02:00:00Z'), status: 'lost', source: 'ghl', assignedTo: sales2.id });
+    await insertLead(t.db, acme.id, {
+      createdAt: at('2026-03-04T01:00:00Z'),
+      status: 'new',
+      source: 'web',
+      assignedTo: sales.id,
+    });
+    await insertLead(t.db, acme.id, {
+      createdAt: at('2026-03-04T02:00:00Z'),
+      status: 'lost',
+      source: 'ghl',
+      assignedTo: sales2.id,
+    });
     await insertLead(t.db, acme.id, { createdAt: at('2026-02-20T02:00:00Z'), status: 'closed', source: 'manual' });
     await insertLead(t.db, acme.id, { createdAt: at('2026-03-10T18:00:00Z'), status: 'new', source: 'web' });
   }, 60_000);
@@ -68,7 +78,12 @@ describe('lead stats and outbound messages', () => {
     });
 
     test('bad or reversed ranges are 400', async () => {
-      for (const q of ['from=2026-03-05&to=2026-03-01', 'from=2024-01-01&to=2026-03-01', 'from=yesterday', 'to=2026-02-30']) {
+      for (const q of [
+        'from=2026-03-05&to=2026-03-01',
+        'from=2024-01-01&to=2026-03-01',
+        'from=yesterday',
+        'to=2026-02-30',
+      ]) {
         const res = await get(`/api/admin/leads/stats?${q}`);
         expect({ q, status: res.status }).toEqual({ q, status: 400 });
       }
@@ -107,7 +122,10 @@ describe('lead stats and outbound messages', () => {
       expect(data.jobId).toBeNull();
       expect(data.message).toMatchObject({ channel: 'note', direction: 'out' });
       expect((await t.db.select().from(jobs).where(eq(jobs.type, 'whatsapp.send'))).length).toBe(before);
-      const audit = await t.db.select().from(auditLogs).where(and(eq(auditLogs.targetId, data.message.id)));
+      const audit = await t.db
+        .select()
+        .from(auditLogs)
+        .where(and(eq(auditLogs.targetId, data.message.id)));
       expect(audit.map((a) => a.action)).toEqual(['lead.note_added']);
     });
 

@@ -66,7 +66,6 @@ function sseReader(res: Response) {
 describe('GET /api/admin/events (live inbox)', () => {
   let t: TestApp;
   let acme: Tenant;
-  let other: Tenant;
   let owner: User;
   let sales: User;
   let sales2: User;
@@ -74,7 +73,7 @@ describe('GET /api/admin/events (live inbox)', () => {
   beforeAll(async () => {
     t = await createTestApp();
     acme = await createTenant(t.deps, { slug: 'acme' });
-    other = await createTenant(t.deps, { slug: 'other' });
+    await createTenant(t.deps, { slug: 'other' });
     owner = await createUser(t.deps, acme.id, { role: 'owner' });
     sales = await createUser(t.deps, acme.id, { role: 'sales' });
     sales2 = await createUser(t.deps, acme.id, { role: 'sales' });

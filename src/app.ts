@@ -16,13 +16,17 @@ import { requestContext } from './middleware/request-context';
 import { requestLog } from './middleware/request-log';
 import { tenant } from './middleware/tenant';
 import { openApiDocumentation } from './openapi';
+import { eventRoutes } from './routes/admin/events';
 import { integrationTemplateRoutes } from './routes/admin/integration-templates';
 import { integrationRoutes } from './routes/admin/integrations';
+import { adminLeadMessageRoutes } from './routes/admin/lead-messages';
+import { adminLeadRoutes } from './routes/admin/leads';
 import { opsRoutes } from './routes/ops';
 import { fonnteWebhookRoutes } from './routes/webhooks/fonnte';
 import { ghlWebhookRoutes } from './routes/webhooks/ghl';
 import { platformTemplateRoutes } from './routes/platform/integration-templates';
 import { platformTenantRoutes } from './routes/platform/tenants';
+import { publicLeadRoutes } from './routes/public/leads';
 import { tenantRoutes } from './routes/public/tenant';
 
 export function createApp(deps: Deps) {
@@ -62,9 +66,13 @@ export function createApp(deps: Deps) {
   //    Public storefront (no auth): ETag + short Cache-Control on reads.
   app.use('/api/tenant', publicCache());
   app.route('/api/tenant', tenantRoutes);
+  app.route('/api/leads', publicLeadRoutes);
 
   //    Tenant admin API: bearer JWT bound to the host's tenant; role guards per route.
   app.use('/api/admin/*', auth());
+  app.route('/api/admin/leads', adminLeadRoutes);
+  app.route('/api/admin/leads', adminLeadMessageRoutes);
+  app.route('/api/admin/events', eventRoutes());
   app.route('/api/admin/integration-templates', integrationTemplateRoutes);
   app.route('/api/admin/integrations', integrationRoutes);
 

@@ -2,11 +2,13 @@
 import type { TaskDefinition } from '../registry';
 import { ghlSyncContactTask } from './ghl-sync-contact';
 import { integrationTestTask } from './integration-test';
+import { leadFollowUp } from './lead-follow-up';
 import { tenantProvisionTask } from './tenant-provision';
 import { whatsappSendTask } from './whatsapp-send';
 
 // biome-ignore lint/suspicious/noExplicitAny: each task has its own payload type; the registry parses it.
 export const tasks: TaskDefinition<any>[] = [
+  leadFollowUp,
   tenantProvisionTask,
   whatsappSendTask,
   ghlSyncContactTask,

@@ -22,12 +22,12 @@ import { integrationRoutes } from './routes/admin/integrations';
 import { adminLeadMessageRoutes } from './routes/admin/lead-messages';
 import { adminLeadRoutes } from './routes/admin/leads';
 import { opsRoutes } from './routes/ops';
-import { fonnteWebhookRoutes } from './routes/webhooks/fonnte';
-import { ghlWebhookRoutes } from './routes/webhooks/ghl';
 import { platformTemplateRoutes } from './routes/platform/integration-templates';
 import { platformTenantRoutes } from './routes/platform/tenants';
 import { publicLeadRoutes } from './routes/public/leads';
 import { tenantRoutes } from './routes/public/tenant';
+import { fonnteWebhookRoutes } from './routes/webhooks/fonnte';
+import { ghlWebhookRoutes } from './routes/webhooks/ghl';
 
 export function createApp(deps: Deps) {
   const { env } = deps;

@@ -45,7 +45,13 @@ export async function markMessageFailed({
   await db
     .update(messages)
     .set({ status: 'failed', error: error.slice(0, 1000) })
-    .where(and(eq(messages.tenantId, tenantId), eq(messages.id, id), inArray(messages.status, ['queued', 'draft', 'failed'])));
+    .where(
+      and(
+        eq(messages.tenantId, tenantId),
+        eq(messages.id, id),
+        inArray(messages.status, ['queued', 'draft', 'failed']),
+      ),
+    );
 }
 
 /** Keeps the latest transient error on a message that will be retried (its status stays queued). */
@@ -94,4 +100,3 @@ export async function advanceDeliveryStatus({
     .returning({ id: messages.id });
   return rows.length;
 }
-

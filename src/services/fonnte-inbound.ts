@@ -1,6 +1,7 @@
 // What an authenticated Fonnte delivery does, each in one transaction with its webhook_events row:
 // an incoming WhatsApp message becomes a lead + inbound message + follow-up job; a message-status
 // callback moves an outbound message forward; a device-status callback moves the integration status.
+import { uuidv7 } from 'uuidv7';
 import type { Integration, Tenant } from '../../drizzle/schema';
 import type { FonnteDeviceStatus, FonnteIncomingMessage, FonnteMessageStatus } from '../integrations/fonnte';
 import { sha256Hex } from '../lib/crypto';
@@ -9,7 +10,6 @@ import { normalizePhone, regionFromLocale } from '../lib/phone';
 import { updateIntegration } from '../repositories/integrations';
 import { advanceDeliveryStatus } from '../repositories/message-delivery';
 import { recordWebhookEvent } from '../repositories/webhook-events';
-import { queueGhlContactSync } from './ghl-sync';
 import { recordInboundMessage } from './inbound-messages';
 import { publishInbox } from './inbox-events';
 import { statusAfter } from './integration-status';
@@ -30,7 +30,8 @@ const contentKey = (raw: Uint8Array) => `sha256:${sha256Hex(raw)}`;
 function messageText(event: FonnteIncomingMessage): string {
   if (event.message) return event.message;
   if (event.location) return `[location] ${event.location}`;
-  if (event.url) return `[${event.extension ?? 'attachment'}] ${event.filename ?? ''} ${event.url}`.replace(/\s+/g, ' ');
+  if (event.url)
+    return `[${event.extension ?? 'attachment'}] ${event.filename ?? ''} ${event.url}`.replace(/\s+/g, ' ');
   return '[empty message]';
 }
 
@@ -68,7 +69,6 @@ export async function handleFonnteMessage(
       source: 'whatsapp',
       providerMessageId: event.inboxid ?? null,
     });
-    if (result.leadCreated || !result.lead.externalIds?.ghlContactId) await queueGhlContactSync(tx, result.lead);
     return result;
   });
   if (!outcome) return duplicate;
@@ -154,9 +154,7 @@ export async function handleFonnteDeviceStatus(
       event: {
         tenantId: tenant.id,
         provider: 'fonnte',
-        eventId: event.timestamp
-          ? `device:${event.status}:${event.timestamp.getTime()}`
-          : contentKey(delivery.raw),
+        eventId: event.timestamp ? `device:${event.status}:${event.timestamp.getTime()}` : contentKey(delivery.raw),
         eventType: 'device_status',
         payload: delivery.payload,
         processedAt: deps.clock.now(),

@@ -45,7 +45,8 @@ async function leadForContact(
   const linked = await findLeadByGhlContactId({ db: tx, tenantId: tenant.id, contactId: contact.id });
   if (linked) {
     // A new phone that another lead already has stays off this lead (one lead per phone).
-    const phoneFree = phone && phone !== linked.phone && !(await findLeadByPhone({ db: tx, tenantId: tenant.id, phone }));
+    const phoneFree =
+      phone && phone !== linked.phone && !(await findLeadByPhone({ db: tx, tenantId: tenant.id, phone }));
     const lead = await updateLeadFromCrm({
       db: tx,
       tenantId: tenant.id,

@@ -6,6 +6,7 @@ import type { Executor } from '../db/client';
 import { enqueue } from '../jobs/queue';
 import { type LeadSource, upsertLeadByPhone } from '../repositories/leads';
 import { insertMessage } from '../repositories/messages';
+import { queueGhlContactSync } from './ghl-sync';
 import { type InboxEvent, leadEvent, messageEvent } from './inbox-events';
 
 export type InboundMessageInput = {
@@ -76,6 +77,8 @@ export async function recordInboundMessage(input: InboundMessageInput): Promise<
     });
     followUpJobId = job.id;
   }
+  // A lead new to (or not yet in) the CRM is pushed to GoHighLevel; CRM-originated messages never are.
+  if (input.source !== 'ghl' && (created || !lead.externalIds?.ghlContactId)) await queueGhlContactSync(input.tx, lead);
   const events: InboxEvent[] = [];
   if (created) events.push(leadEvent('lead.created', lead));
   events.push(messageEvent(lead, message));

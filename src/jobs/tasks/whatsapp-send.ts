@@ -25,7 +25,8 @@ export const whatsappSendTask = defineTask({
       throw new PermanentJobError('Only outbound WhatsApp messages can be sent');
     }
     // Idempotent: a retry after a successful send, or a second job for one message, sends nothing.
-    if (ALREADY_SENT.has(message.status)) return { skipped: 'already sent', providerMessageId: message.providerMessageId };
+    if (ALREADY_SENT.has(message.status))
+      return { skipped: 'already sent', providerMessageId: message.providerMessageId };
     if (message.status === 'draft') return { skipped: 'draft: not approved for sending' };
 
     const failFor = async (reason: string): Promise<never> => {
@@ -42,7 +43,11 @@ export const whatsappSendTask = defineTask({
     }
     if (!access) return failFor('WhatsApp (Fonnte) is not connected');
 
-    const client = createFonnteClient({ baseUrl: access.baseUrl, token: access.secrets.deviceToken!, fetch: deps.fetch });
+    const client = createFonnteClient({
+      baseUrl: access.baseUrl,
+      token: access.secrets.deviceToken!,
+      fetch: deps.fetch,
+    });
     try {
       const sent = await client.send({ target: lead.phone.replace(/^\+/, ''), message: message.body });
       const providerMessageId = sent.ids[0] ?? null;

@@ -14,6 +14,7 @@ import { requireRole } from '../../middleware/require-role';
 import { recordAudit } from '../../repositories/audit-logs';
 import { findLead, type LeadPatch, type LeadViewer, leadStats, listLeads, updateLead } from '../../repositories/leads';
 import { listMessages } from '../../repositories/messages';
+import { queueGhlContactSync } from '../../services/ghl-sync';
 import { type InboxEvent, leadEvent, publishInbox } from '../../services/inbox-events';
 import { leadDetailView, leadView } from '../../services/lead-views';
 
@@ -195,6 +196,8 @@ export const adminLeadRoutes = new Hono<AppEnv>()
         const patch: LeadPatch = { ...body } as LeadPatch;
         if (body.tags) patch.tags = [...new Set(body.tags)];
         const updated = (await updateLead({ db: tx, tenantId, id: current.id, patch }))!;
+        // Contact details changed here, not in the CRM: push them to GoHighLevel (when connected).
+        if (body.name !== undefined || body.email !== undefined) await queueGhlContactSync(tx, updated);
         await recordAudit({
           db: tx,
           entry: {

@@ -77,7 +77,10 @@ export const ghlWebhookRoutes = new Hono<AppEnv>().post(
         details: event.issues,
       });
     }
-    if (event.timestamp && Math.abs(deps.clock.now().getTime() - event.timestamp.getTime()) > GHL_TIMESTAMP_TOLERANCE_MS) {
+    if (
+      event.timestamp &&
+      Math.abs(deps.clock.now().getTime() - event.timestamp.getTime()) > GHL_TIMESTAMP_TOLERANCE_MS
+    ) {
       throw invalid('Delivery timestamp is outside the 5-minute window');
     }
     if (!integration || event.kind === 'ignored') return c.json(ignored);

@@ -1,4 +1,7 @@
-// The jobs table: graphile-worker's design at our size (see src/jobs).
+// The jobs table: graphile-worker's design at our size (see src/jobs and its README for the life cycle).
+// Statuses: queued (waiting for its first run, or retried by hand) → running (locked by one worker) →
+// succeeded | failed (an attempt failed; it runs again at run_at after backoff) | dead (attempts
+// exhausted or a permanent error; kept for inspection and manual retry) | cancelled.
 import { sql } from 'drizzle-orm';
 import {
   index,
@@ -49,7 +52,7 @@ export const jobs = pgTable(
     updatedAt: updatedAt(),
   },
   (t) => [
-    index('jobs_claim_idx').on(t.priority, t.runAt).where(sql`${t.status} in ('queued', 'failed')`),
+    index('jobs_claim_idx').on(t.priority, t.runAt, t.id).where(sql`${t.status} in ('queued', 'failed')`),
     index('jobs_locked_idx').on(t.lockedAt).where(sql`${t.status} = 'running'`),
     uniqueIndex('jobs_pending_key')
       .on(t.jobKey)

@@ -1,0 +1,29 @@
+// Claim: lock up to `limit` runnable jobs for one worker in one statement. SKIP LOCKED lets many
+// workers claim concurrently without waiting on each other; the attempt is counted here, at claim
+// time, so a worker that dies mid-task has still used the attempt (graphile-worker's get_jobs).
+import { iso, jobColumns, type JobRow, type Runner } from './runner';
+
+const CLAIM = `
+with next as (
+  select id from jobs
+  where status in ('queued', 'failed') and run_at <= $2::timestamptz
+  order by priority, run_at, id
+  limit $3
+  for update skip locked
+)
+update jobs set status = 'running', attempts = jobs.attempts + 1, locked_by = $1, locked_at = $2::timestamptz,
+  updated_at = $2::timestamptz
+from next where jobs.id = next.id
+returning ${jobColumns('jobs')}`;
+
+export async function claimJobs(
+  run: Runner,
+  input: { workerId: string; now: Date; limit: number },
+): Promise<JobRow[]> {
+  if (input.limit <= 0) return [];
+  const rows = await run<JobRow>(CLAIM, [input.workerId, iso(input.now), input.limit]);
+  // The UPDATE returns rows in physical order; run them in the order they were chosen.
+  return rows.sort(
+    (a, b) => a.priority - b.priority || a.runAt.getTime() - b.runAt.getTime() || (a.id < b.id ? -1 : 1),
+  );
+}

@@ -3,8 +3,8 @@
 import { createDatabase } from './db/client';
 import { migrateDatabase } from './db/migrate';
 import { loadEnv } from './env';
-import { createWorker } from './jobs/worker';
 import { createTaskRegistry } from './jobs/tasks';
+import { createWorker } from './jobs/worker';
 import { systemClock } from './lib/clock';
 import { EventBus } from './lib/event-bus';
 import { createLogger } from './lib/logger';
@@ -14,7 +14,9 @@ const env = loadEnv();
 const log = createLogger(env.LOG_LEVEL, { service: 'showroom-worker' });
 if (!env.DATABASE_URL) {
   // Embedded PGlite belongs to one process; without a server the worker runs inside `npm start`.
-  log.error('npm run worker needs DATABASE_URL (a PostgreSQL server); with PGlite, npm start runs the worker');
+  log.error(
+    'npm run worker needs DATABASE_URL (a PostgreSQL server); with PGlite, npm start runs the worker',
+  );
   process.exit(1);
 }
 const database = await createDatabase({

@@ -107,9 +107,16 @@ export function createWorker(options: WorkerOptions): Worker {
     } catch (err) {
       const error = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
       const permanent =
-        err instanceof PermanentJobError || (task?.maxAttempts !== undefined && job.attempts >= task.maxAttempts);
+        err instanceof PermanentJobError ||
+        (task?.maxAttempts !== undefined && job.attempts >= task.maxAttempts);
       const delayMs = err instanceof RetryLaterError ? err.retryAfterMs : null;
-      log.warn('job attempt failed', { jobId: job.id, type: job.type, attempt: job.attempts, error, permanent });
+      log.warn('job attempt failed', {
+        jobId: job.id,
+        type: job.type,
+        attempt: job.attempts,
+        error,
+        permanent,
+      });
       failer.add({ id: job.id, error, permanent, delayMs });
     }
   }

@@ -11,8 +11,8 @@ import { releaseStaleJobs } from '../../src/jobs/sql/release-stale';
 import { retryJob } from '../../src/jobs/sql/retry';
 import { createRunner } from '../../src/jobs/sql/runner';
 import { createWorker } from '../../src/jobs/worker';
-import type { BusEvent } from '../../src/lib/event-bus';
 import { manualClock } from '../../src/lib/clock';
+import type { BusEvent } from '../../src/lib/event-bus';
 import { createTestDatabase, type TestDatabase, usingServer } from '../helpers/db';
 import { createTenant, readJob, testDeps } from './support';
 
@@ -107,7 +107,11 @@ describe(`jobs queue (${usingServer ? 'postgres server' : 'pglite'})`, () => {
     const { deps, worker } = setup();
     const seen: BusEvent[] = [];
     deps.bus.subscribe((e) => seen.push(e));
-    const { id, created } = await enqueue(database.db, { type: 'test.echo', payload: { text: 'hi' }, tenantId });
+    const { id, created } = await enqueue(database.db, {
+      type: 'test.echo',
+      payload: { text: 'hi' },
+      tenantId,
+    });
     expect(created).toBe(true);
     expect(await worker.runOnce()).toBe(1);
     const job = await readJob(database, id);
@@ -211,7 +215,10 @@ describe(`jobs queue (${usingServer ? 'postgres server' : 'pglite'})`, () => {
     await worker.runOnce();
     expect((await readJob(database, id)).status).toBe('dead');
     // The payload is fixed by hand (an operator's repair), then the job is retried.
-    await database.db.update(jobs).set({ payload: { text: 'fixed' } }).where(sql`${jobs.id} = ${id}`);
+    await database.db
+      .update(jobs)
+      .set({ payload: { text: 'fixed' } })
+      .where(sql`${jobs.id} = ${id}`);
     expect(await retryJob(database.db, { id, tenantId: otherTenantId, now: clock.now() })).toEqual({
       ok: false,
       reason: 'not_found',
@@ -247,7 +254,11 @@ describe(`jobs queue (${usingServer ? 'postgres server' : 'pglite'})`, () => {
       ok: false,
       reason: 'invalid_transition',
     });
-    await completeJobs(run, { workerId: 'w-cancel', now: clock.now(), jobs: [{ id: other.id, result: null }] });
+    await completeJobs(run, {
+      workerId: 'w-cancel',
+      now: clock.now(),
+      jobs: [{ id: other.id, result: null }],
+    });
   });
 
   test('completion only counts for the worker holding the lock; stale locks go back to the queue', async () => {
@@ -257,7 +268,9 @@ describe(`jobs queue (${usingServer ? 'postgres server' : 'pglite'})`, () => {
     const [claimed] = await claimJobs(run, { workerId: 'w-a', now: clock.now(), limit: 10 });
     expect(claimed).toMatchObject({ id, status: 'running', attempts: 1, lockedBy: 'w-a' });
     expect(await claimJobs(run, { workerId: 'w-b', now: clock.now(), limit: 10 })).toEqual([]);
-    expect(await completeJobs(run, { workerId: 'w-b', now: clock.now(), jobs: [{ id, result: 1 }] })).toEqual([]);
+    expect(await completeJobs(run, { workerId: 'w-b', now: clock.now(), jobs: [{ id, result: 1 }] })).toEqual(
+      [],
+    );
 
     clock.advance(29_000);
     expect(await releaseStaleJobs(run, { now: clock.now(), lockTimeoutMs: 30_000 })).toEqual([]);
@@ -266,7 +279,9 @@ describe(`jobs queue (${usingServer ? 'postgres server' : 'pglite'})`, () => {
     expect(released).toEqual([{ id, tenantId: null, status: 'failed' }]);
     expect((await readJob(database, id)).lastError).toContain('w-a');
     // The crashed worker's late completion is ignored; the job is claimable again, on its last attempt.
-    expect(await completeJobs(run, { workerId: 'w-a', now: clock.now(), jobs: [{ id, result: 1 }] })).toEqual([]);
+    expect(await completeJobs(run, { workerId: 'w-a', now: clock.now(), jobs: [{ id, result: 1 }] })).toEqual(
+      [],
+    );
     const [again] = await claimJobs(run, { workerId: 'w-b', now: clock.now(), limit: 10 });
     expect(again).toMatchObject({ id, attempts: 2, lockedBy: 'w-b' });
     clock.advance(31_000);

@@ -1,7 +1,7 @@
 // Claim: lock up to `limit` runnable jobs for one worker in one statement. SKIP LOCKED lets many
 // workers claim concurrently without waiting on each other; the attempt is counted here, at claim
 // time, so a worker that dies mid-task has still used the attempt (graphile-worker's get_jobs).
-import { iso, jobColumns, type JobRow, type Runner } from './runner';
+import { iso, type JobRow, jobColumns, type Runner } from './runner';
 
 const CLAIM = `
 with next as (

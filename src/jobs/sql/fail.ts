@@ -23,7 +23,9 @@ export type Failure = { id: string; error: string; permanent: boolean; delayMs?:
 export async function failJobs(
   run: Runner,
   input: { workerId: string; now: Date; jobs: Failure[]; backoff?: Backoff },
-): Promise<{ id: string; tenantId: string | null; status: 'failed' | 'dead'; attempts: number; runAt: Date }[]> {
+): Promise<
+  { id: string; tenantId: string | null; status: 'failed' | 'dead'; attempts: number; runAt: Date }[]
+> {
   if (input.jobs.length === 0) return [];
   const backoff = input.backoff ?? defaultBackoff;
   const batch = input.jobs.map((j) => ({

@@ -2,7 +2,7 @@
 // writes outcomes in batches. A chain of setTimeouts (never setInterval) drives it: it drains while
 // work remains, waits the poll interval when idle, and wakes at once on NOTIFY.
 import { hostname } from 'node:os';
-import type { Clock } from '../lib/clock';
+import { type Clock, systemClock } from '../lib/clock';
 import type { Deps } from '../lib/deps';
 import { createBatcher } from './batcher';
 import { listenForJobs } from './notify';
@@ -60,6 +60,8 @@ export function createWorker(options: WorkerOptions): Worker {
   const workerId =
     options.workerId ?? `${hostname()}:${process.pid}:${Math.random().toString(36).slice(2, 8)}`;
   const log = deps.log.child({ worker: workerId });
+  // null: the database's now() (see sql/runner.ts); an injected clock is passed explicitly.
+  const dbNow = () => (clock === systemClock ? null : clock.now());
   const run = createRunner(deps.database);
   const shutdown = new AbortController();
 
@@ -82,12 +84,12 @@ export function createWorker(options: WorkerOptions): Worker {
   };
 
   const completer = createBatcher<Completion>(
-    async (items) => publish(await completeJobs(run, { workerId, now: clock.now(), jobs: items })),
+    async (items) => publish(await completeJobs(run, { workerId, now: dbNow(), jobs: items })),
     (err, items) => log.error('recording job completions failed', { err, count: items.length }),
   );
   const failer = createBatcher<Failure>(
     async (items) => {
-      const rows = await failJobs(run, { workerId, now: clock.now(), jobs: items, backoff: options.backoff });
+      const rows = await failJobs(run, { workerId, now: dbNow(), jobs: items, backoff: options.backoff });
       publish(rows);
     },
     (err, items) => log.error('recording job failures failed', { err, count: items.length }),
@@ -132,7 +134,7 @@ export function createWorker(options: WorkerOptions): Worker {
         return child;
       },
       async progress(percent, message) {
-        const now = clock.now();
+        const now = dbNow();
         if (await recordProgress(run, { workerId, id: job.id, percent, message: message ?? null, now })) {
           deps.bus.publish({ kind: 'job.updated', jobId: job.id, tenantId: job.tenantId });
         }
@@ -163,13 +165,13 @@ export function createWorker(options: WorkerOptions): Worker {
     wokenWhileFetching = false;
     let rows: JobRow[] = [];
     try {
-      rows = await claimJobs(run, { workerId, now: clock.now(), limit });
+      rows = await claimJobs(run, { workerId, now: dbNow(), limit });
     } catch (err) {
       log.error('claiming jobs failed', { err });
     }
     fetching = undefined;
     if (stopping) {
-      await releaseJobs(run, { workerId, now: clock.now(), ids: rows.map((r) => r.id) }).catch(() => {});
+      await releaseJobs(run, { workerId, now: dbNow(), ids: rows.map((r) => r.id) }).catch(() => {});
       return;
     }
     publish(rows);
@@ -198,7 +200,7 @@ export function createWorker(options: WorkerOptions): Worker {
   }
 
   async function sweep(): Promise<number> {
-    const rows = await releaseStaleJobs(run, { now: clock.now(), lockTimeoutMs });
+    const rows = await releaseStaleJobs(run, { now: dbNow(), lockTimeoutMs });
     if (rows.length > 0) {
       log.warn('released jobs with stale locks', { count: rows.length });
       publish(rows);
@@ -220,7 +222,7 @@ export function createWorker(options: WorkerOptions): Worker {
   function scheduleHeartbeat() {
     heartbeatTimer = setTimeout(async () => {
       const ids = [...active.keys(), ...queue.map((j) => j.id)];
-      await heartbeatJobs(run, { workerId, now: clock.now(), ids }).catch((err) =>
+      await heartbeatJobs(run, { workerId, now: dbNow(), ids }).catch((err) =>
         log.error('refreshing job locks failed', { err }),
       );
       if (!stopping) scheduleHeartbeat();
@@ -262,7 +264,7 @@ export function createWorker(options: WorkerOptions): Worker {
         await unlisten?.().catch(() => {});
         if (fetching) await fetching;
         const unstarted = queue.splice(0).map((j) => j.id);
-        await releaseJobs(run, { workerId, now: clock.now(), ids: unstarted }).catch((err) =>
+        await releaseJobs(run, { workerId, now: dbNow(), ids: unstarted }).catch((err) =>
           log.error('releasing unstarted jobs failed', { err }),
         );
         if (active.size > 0) {
@@ -278,7 +280,7 @@ export function createWorker(options: WorkerOptions): Worker {
         clearTimeout(heartbeatTimer);
         const unfinished = [...active.keys()];
         if (unfinished.length > 0) {
-          await releaseJobs(run, { workerId, now: clock.now(), ids: unfinished }).catch((err) =>
+          await releaseJobs(run, { workerId, now: dbNow(), ids: unfinished }).catch((err) =>
             log.error('releasing unfinished jobs failed', { err }),
           );
           log.warn('released jobs still running at shutdown', { count: unfinished.length });
@@ -291,7 +293,7 @@ export function createWorker(options: WorkerOptions): Worker {
     async runOnce() {
       let total = 0;
       for (;;) {
-        const rows = await claimJobs(run, { workerId, now: clock.now(), limit: concurrency });
+        const rows = await claimJobs(run, { workerId, now: dbNow(), limit: concurrency });
         if (rows.length === 0) break;
         publish(rows);
         await Promise.all(rows.map((job) => execute(job)));

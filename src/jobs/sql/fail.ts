@@ -10,10 +10,10 @@ const FAIL = `
 update jobs set
   status = (case when r.permanent or jobs.attempts >= jobs.max_attempts then 'dead' else 'failed' end)::job_status,
   run_at = case when r.permanent or jobs.attempts >= jobs.max_attempts then jobs.run_at
-    else $2::timestamptz + coalesce(r.delay_ms * interval '1 millisecond',
+    else coalesce($2::timestamptz, now()) + coalesce(r.delay_ms * interval '1 millisecond',
       $3::float8 * exp(least(jobs.attempts, $4::int)::float8) * interval '1 second') end,
-  completed_at = case when r.permanent or jobs.attempts >= jobs.max_attempts then $2::timestamptz end,
-  last_error = r.error, locked_by = null, locked_at = null, updated_at = $2::timestamptz
+  completed_at = case when r.permanent or jobs.attempts >= jobs.max_attempts then coalesce($2::timestamptz, now()) end,
+  last_error = r.error, locked_by = null, locked_at = null, updated_at = coalesce($2::timestamptz, now())
 from jsonb_to_recordset($5::jsonb) as r(id uuid, error text, permanent boolean, delay_ms float8)
 where jobs.id = r.id and jobs.locked_by = $1 and jobs.status = 'running'
 returning jobs.id, jobs.tenant_id as "tenantId", jobs.status, jobs.attempts, jobs.run_at as "runAt"`;
@@ -22,7 +22,7 @@ export type Failure = { id: string; error: string; permanent: boolean; delayMs?:
 
 export async function failJobs(
   run: Runner,
-  input: { workerId: string; now: Date; jobs: Failure[]; backoff?: Backoff },
+  input: { workerId: string; now: Date | null; jobs: Failure[]; backoff?: Backoff },
 ): Promise<
   { id: string; tenantId: string | null; status: 'failed' | 'dead'; attempts: number; runAt: Date }[]
 > {

@@ -64,5 +64,9 @@ export function jobColumns(prefix = ''): string {
 
 export type JobRow = Job;
 
-/** The clock's now as a parameter: time in the queue is the worker's clock (tests move it by hand). */
-export const iso = (d: Date) => d.toISOString();
+/**
+ * Time as a parameter. With the system clock the queue runs on the database's now(): one clock for
+ * every worker host, and microsecond run_at values are never "in the future" of a millisecond Date.
+ * An injected clock (tests move it by hand) is passed explicitly instead.
+ */
+export const iso = (d: Date | null) => (d ? d.toISOString() : null);

@@ -26,6 +26,7 @@ const N = Number(arg('jobs', '20000'));
 const SAMPLES = Number(arg('latency-samples', '200'));
 const ADMIN_URL = arg('url', 'postgres://postgres@127.0.0.1:5432/postgres');
 const CONCURRENCIES = [10, 24];
+const ROUNDS = Number(arg('rounds', '2')); // the machine is shared: each figure is the best of its rounds
 const LOCAL_QUEUE = 500; // graphile-worker's documented fastest configuration uses localQueue.size 500
 const GW_SCHEMA = 'gw_bench';
 const silentGraphileLogger = new Logger(() => () => {});
@@ -199,11 +200,19 @@ try {
   await database.close();
 
   for (const c of CONCURRENCIES) {
-    await benchOurs(c, 0, 'defaults');
-    await benchOurs(c, LOCAL_QUEUE, `localQueueSize ${LOCAL_QUEUE}`);
-    await benchGraphile(c, false, 'defaults');
-    await benchGraphile(c, true, `localQueue ${LOCAL_QUEUE}, batch delays 0`);
+    for (let round = 0; round < ROUNDS; round++) {
+      await benchOurs(c, 0, 'defaults');
+      await benchOurs(c, LOCAL_QUEUE, `localQueueSize ${LOCAL_QUEUE}`);
+      await benchGraphile(c, false, 'defaults');
+      await benchGraphile(c, true, `localQueue ${LOCAL_QUEUE}, batch delays 0`);
+    }
   }
+  const best = new Map<string, Row>();
+  for (const r of rows) {
+    const key = `${r.engine}|${r.config}|${r.concurrency}`;
+    if ((best.get(key)?.jobsPerSecond ?? 0) < r.jobsPerSecond) best.set(key, r);
+  }
+  rows.splice(0, rows.length, ...best.values());
   const oursLatency = await latencyOurs();
   const gwLatency = await latencyGraphile();
 
@@ -229,7 +238,7 @@ try {
     '',
     `Run ${new Date().toISOString()} on ${nproc} cores (${cpus()[0]?.model ?? 'unknown CPU'}), ` +
       `${Math.round(totalmem() / 2 ** 30)} GiB RAM, PostgreSQL ${pgVersion}, Bun ${Bun.version}, ` +
-      `graphile-worker ${gwVersion}. ${N.toLocaleString('en')} no-op jobs per run, enqueued in bulk ` +
+      `graphile-worker ${gwVersion}. ${N.toLocaleString('en')} no-op jobs per run, best of ${ROUNDS} rounds, enqueued in bulk ` +
       'before the worker starts; time runs from worker start until every job is recorded as done. ' +
       'Both engines in one process each time, same database, same concurrency; graphile-worker in its own schema.',
     '',

@@ -8,17 +8,14 @@ import { Logger, run as runGraphile, runMigrations } from 'graphile-worker';
 import postgres from 'postgres';
 import { uuidv7 } from 'uuidv7';
 import { z } from 'zod';
+import { createDeps } from '../../src/bootstrap';
 import { createDatabase, type Database } from '../../src/db/client';
 import { migrateDatabase } from '../../src/db/migrate';
 import { parseEnv } from '../../src/env';
 import { enqueue } from '../../src/jobs/queue';
 import { createRegistry, defineTask } from '../../src/jobs/registry';
 import { createWorker } from '../../src/jobs/worker';
-import { systemClock } from '../../src/lib/clock';
 import type { Deps } from '../../src/lib/deps';
-import { EventBus } from '../../src/lib/event-bus';
-import { createLogger } from '../../src/lib/logger';
-import { createMetrics } from '../../src/lib/metrics';
 
 const arg = (name: string, fallback: string) =>
   process.argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3) ?? fallback;
@@ -47,17 +44,9 @@ const percentile = (xs: number[], p: number) => {
   return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))]!;
 };
 
-function makeDeps(database: Database): Deps {
-  return {
-    env: parseEnv({ NODE_ENV: 'test', DATABASE_URL: url }),
-    database,
-    db: database.db,
-    clock: systemClock,
-    log: createLogger('error'),
-    metrics: createMetrics(),
-    bus: new EventBus(),
-    fetch: globalThis.fetch,
-  };
+function makeDeps(database: Database): Promise<Deps> {
+  const env = parseEnv({ NODE_ENV: 'test', LOG_LEVEL: 'error', DATABASE_URL: url });
+  return createDeps(env, { database, skipMigrations: true });
 }
 
 async function seedOurs(database: Database, count: number) {
@@ -88,7 +77,7 @@ async function benchOurs(concurrency: number, localQueueSize: number, config: st
       },
     }),
   ]);
-  const worker = createWorker({ deps: makeDeps(database), registry, concurrency, localQueueSize, pollIntervalMs: 1000 });
+  const worker = createWorker({ deps: await makeDeps(database), registry, concurrency, localQueueSize, pollIntervalMs: 1000 });
   const start = performance.now();
   await worker.start();
   await done;
@@ -109,7 +98,7 @@ async function latencyOurs(): Promise<number[]> {
   const registry = createRegistry([
     defineTask({ type: 'bench.latency', payload: z.object({}), run: async () => started(performance.now()) }),
   ]);
-  const worker = createWorker({ deps: makeDeps(database), registry, concurrency: 10, pollIntervalMs: 2000 });
+  const worker = createWorker({ deps: await makeDeps(database), registry, concurrency: 10, pollIntervalMs: 2000 });
   await worker.start();
   const samples: number[] = [];
   for (let i = 0; i < SAMPLES + 10; i++) {

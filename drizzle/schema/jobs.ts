@@ -3,28 +3,11 @@
 // succeeded | failed (an attempt failed; it runs again at run_at after backoff) | dead (attempts
 // exhausted or a permanent error; kept for inspection and manual retry) | cancelled.
 import { sql } from 'drizzle-orm';
-import {
-  index,
-  integer,
-  jsonb,
-  pgEnum,
-  pgTable,
-  smallint,
-  text,
-  uniqueIndex,
-  uuid,
-} from 'drizzle-orm/pg-core';
+import { index, integer, jsonb, pgEnum, pgTable, smallint, text, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import { createdAt, id, tstz, updatedAt } from './columns';
 import { tenants } from './tenants';
 
-export const jobStatus = pgEnum('job_status', [
-  'queued',
-  'running',
-  'succeeded',
-  'failed',
-  'dead',
-  'cancelled',
-]);
+export const jobStatus = pgEnum('job_status', ['queued', 'running', 'succeeded', 'failed', 'dead', 'cancelled']);
 
 export const jobs = pgTable(
   'jobs',

@@ -28,10 +28,7 @@ export const tenants = pgTable(
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
-  (t) => [
-    uniqueIndex('tenants_slug_key').on(t.slug),
-    check('tenants_slug_lower', sql`${t.slug} = lower(${t.slug})`),
-  ],
+  (t) => [uniqueIndex('tenants_slug_key').on(t.slug), check('tenants_slug_lower', sql`${t.slug} = lower(${t.slug})`)],
 );
 
 export const tenantDomains = pgTable(

@@ -1,6 +1,5 @@
 // The one Hono environment type: what middleware puts on `c.var` for handlers to read.
-import type { Tenant } from '../../drizzle/schema';
-import type { UserRole } from '../../drizzle/schema';
+import type { Tenant, UserRole } from '../../drizzle/schema';
 import type { Deps } from './deps';
 import type { Logger } from './logger';
 

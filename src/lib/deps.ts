@@ -1,11 +1,13 @@
 // Everything a request or a job needs from the outside world, built once per process in createDeps
 // and handed to createApp/createWorker; tests build their own with fakes for time and providers.
+import type { TokenService } from '../auth/tokens';
 import type { Database, Db } from '../db/client';
 import type { Env } from '../env';
 import type { Clock } from './clock';
 import type { EventBus } from './event-bus';
 import type { Logger } from './logger';
 import type { Metrics } from './metrics';
+import type { TenantCache } from './tenant-cache';
 
 export type Deps = {
   env: Env;
@@ -16,6 +18,9 @@ export type Deps = {
   metrics: Metrics;
   /** In-process pub/sub: job wake-ups, job progress and inbox events for SSE. */
   bus: EventBus;
+  /** Host → tenant resolution with a TTL cache. */
+  tenants: TenantCache;
+  tokens: TokenService;
   /** The fetch used for every outgoing provider call (tests may wrap it). */
   fetch: typeof fetch;
 };

@@ -52,8 +52,7 @@ export class AppError extends Error {
 }
 
 export const notFound = (what = 'Resource') => new AppError('not_found', `${what} not found`);
-export const forbidden = (message = 'Your role does not allow this action') =>
-  new AppError('forbidden', message);
+export const forbidden = (message = 'Your role does not allow this action') => new AppError('forbidden', message);
 export const unauthorized = (message = 'Authentication required') => new AppError('unauthorized', message);
 export const conflict = (message: string, details?: ErrorDetail[]) =>
   new AppError('conflict', message, details ? { details } : {});

@@ -18,9 +18,7 @@ export function createLogger(
   const min = order[level];
   const emit = (lvl: Exclude<LogLevel, 'silent'>, msg: string, fields?: Record<string, unknown>) => {
     if (order[lvl] < min) return;
-    write(
-      JSON.stringify({ time: new Date().toISOString(), level: lvl, msg, ...base, ...fields }, errorReplacer),
-    );
+    write(JSON.stringify({ time: new Date().toISOString(), level: lvl, msg, ...base, ...fields }, errorReplacer));
   };
   return {
     debug: (m, f) => emit('debug', m, f),

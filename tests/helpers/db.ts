@@ -24,6 +24,11 @@ function pgliteTemplate(): Promise<Blob> {
   return template;
 }
 
+/** Builds the PGlite template now (the test preload calls it). */
+export async function warmTemplate(): Promise<void> {
+  await pgliteTemplate();
+}
+
 export type TestDatabase = Database & { name: string; url?: string };
 
 export async function createTestDatabase(): Promise<TestDatabase> {

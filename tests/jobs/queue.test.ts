@@ -78,9 +78,9 @@ describe(`jobs queue (${usingServer ? 'postgres server' : 'pglite'})`, () => {
     await database.db.delete(jobs);
   });
 
-  const setup = (options: { backoff?: { baseSeconds: number; maxExponent: number } } = {}) => {
+  const setup = async (options: { backoff?: { baseSeconds: number; maxExponent: number } } = {}) => {
     const clock = newClock();
-    const deps = testDeps(database, clock);
+    const deps = await testDeps(database, clock);
     const worker = createWorker({ deps, registry: tasks, concurrency: 4, clock, backoff: options.backoff });
     return { clock, deps, worker };
   };
@@ -100,11 +100,11 @@ describe(`jobs queue (${usingServer ? 'postgres server' : 'pglite'})`, () => {
       await enqueue(tx, { type: 'test.echo', payload: { text: marker }, tenantId });
     });
     expect(await count()).toBe(1);
-    await setup().worker.runOnce();
+    (await setup()).worker.runOnce();
   });
 
   test('a task runs with its parsed payload, records progress, and stores its result', async () => {
-    const { deps, worker } = setup();
+    const { deps, worker } = await setup();
     const seen: BusEvent[] = [];
     deps.bus.subscribe((e) => seen.push(e));
     const { id, created } = await enqueue(database.db, {
@@ -124,7 +124,7 @@ describe(`jobs queue (${usingServer ? 'postgres server' : 'pglite'})`, () => {
   });
 
   test('a job key makes a second enqueue of a pending job a no-op, and frees up once it ran', async () => {
-    const { worker } = setup();
+    const { worker } = await setup();
     const first = await enqueue(database.db, { type: 'test.echo', payload: { text: 'a' }, jobKey: 'k1' });
     const second = await enqueue(database.db, { type: 'test.echo', payload: { text: 'b' }, jobKey: 'k1' });
     expect(second).toEqual({ id: first.id, created: false });
@@ -137,7 +137,7 @@ describe(`jobs queue (${usingServer ? 'postgres server' : 'pglite'})`, () => {
   });
 
   test('failures back off exp(least(attempts, 10)) seconds and the job is dead after maxAttempts', async () => {
-    const { clock, worker } = setup();
+    const { clock, worker } = await setup();
     const { id } = await enqueue(database.db, { type: 'test.flaky', maxAttempts: 3 });
     for (const attempt of [1, 2]) {
       expect(await worker.runOnce()).toBe(1);
@@ -158,7 +158,7 @@ describe(`jobs queue (${usingServer ? 'postgres server' : 'pglite'})`, () => {
   });
 
   test('the backoff base and exponent cap are configurable', async () => {
-    const { clock, worker } = setup({ backoff: { baseSeconds: 0.5, maxExponent: 1 } });
+    const { clock, worker } = await setup({ backoff: { baseSeconds: 0.5, maxExponent: 1 } });
     const { id } = await enqueue(database.db, { type: 'test.flaky', maxAttempts: 5 });
     const waits: number[] = [];
     for (let i = 0; i < 3; i++) {
@@ -173,7 +173,7 @@ describe(`jobs queue (${usingServer ? 'postgres server' : 'pglite'})`, () => {
   });
 
   test('a permanent error, a task maxAttempts, an unknown type or a bad payload make the job dead', async () => {
-    const { worker } = setup();
+    const { worker } = await setup();
     const broken = await enqueue(database.db, { type: 'test.broken' });
     const unknown = await enqueue(database.db, { type: 'test.nobody_handles_this' });
     const badPayload = await enqueue(database.db, { type: 'test.echo', payload: { text: 42 } });
@@ -191,7 +191,7 @@ describe(`jobs queue (${usingServer ? 'postgres server' : 'pglite'})`, () => {
     );
     expect((await readJob(database, badPayload.id)).status).toBe('dead');
 
-    const { clock, worker: w2 } = setup();
+    const { clock, worker: w2 } = await setup();
     const capped = await enqueue(database.db, { type: 'test.capped', maxAttempts: 10 });
     await w2.runOnce();
     clock.advance(60_000);
@@ -200,7 +200,7 @@ describe(`jobs queue (${usingServer ? 'postgres server' : 'pglite'})`, () => {
   });
 
   test("a provider's Retry-After wins over the backoff schedule", async () => {
-    const { clock, worker } = setup();
+    const { clock, worker } = await setup();
     const { id } = await enqueue(database.db, { type: 'test.rate_limited' });
     await worker.runOnce();
     const job = await readJob(database, id);
@@ -210,7 +210,7 @@ describe(`jobs queue (${usingServer ? 'postgres server' : 'pglite'})`, () => {
   });
 
   test('retry gives a dead job a fresh set of attempts; succeeded jobs are not retried', async () => {
-    const { clock, worker } = setup();
+    const { clock, worker } = await setup();
     const { id } = await enqueue(database.db, { type: 'test.echo', payload: { text: 1 }, tenantId });
     await worker.runOnce();
     expect((await readJob(database, id)).status).toBe('dead');
@@ -234,7 +234,7 @@ describe(`jobs queue (${usingServer ? 'postgres server' : 'pglite'})`, () => {
   });
 
   test('cancel stops a waiting job from running; a running job cannot be cancelled', async () => {
-    const { clock, worker } = setup();
+    const { clock, worker } = await setup();
     const { id } = await enqueue(database.db, { type: 'test.echo', payload: { text: 'x' }, tenantId });
     expect(await cancelJob(database.db, { id, tenantId: otherTenantId, now: clock.now() })).toEqual({
       ok: false,

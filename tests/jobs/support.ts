@@ -1,25 +1,14 @@
 // Shared pieces for the jobs tests: a minimal Deps over a test database, a tenant, and row reads.
 import { eq } from 'drizzle-orm';
 import { type Job, jobs, tenants } from '../../drizzle/schema';
+import { createDeps } from '../../src/bootstrap';
 import type { Database } from '../../src/db/client';
 import { parseEnv } from '../../src/env';
 import { type Clock, systemClock } from '../../src/lib/clock';
 import type { Deps } from '../../src/lib/deps';
-import { EventBus } from '../../src/lib/event-bus';
-import { createLogger } from '../../src/lib/logger';
-import { createMetrics } from '../../src/lib/metrics';
 
-export function testDeps(database: Database, clock: Clock = systemClock): Deps {
-  return {
-    env: parseEnv({ NODE_ENV: 'test' }),
-    database,
-    db: database.db,
-    clock,
-    log: createLogger('silent'),
-    metrics: createMetrics(),
-    bus: new EventBus(),
-    fetch: globalThis.fetch,
-  };
+export function testDeps(database: Database, clock: Clock = systemClock): Promise<Deps> {
+  return createDeps(parseEnv({ NODE_ENV: 'test', LOG_LEVEL: 'silent' }), { database, clock, skipMigrations: true });
 }
 
 export async function createTenant(database: Database, slug: string): Promise<string> {

@@ -58,7 +58,7 @@ describe(`jobs worker loop (${usingServer ? 'postgres server' : 'pglite'})`, () 
     );
 
   test('an idle worker wakes at once on new work instead of waiting for the poll interval', async () => {
-    const worker = createWorker({ deps: testDeps(database), registry: tasks, pollIntervalMs: 60_000 });
+    const worker = createWorker({ deps: await testDeps(database), registry: tasks, pollIntervalMs: 60_000 });
     await worker.start();
     try {
       await sleep(20);
@@ -76,7 +76,7 @@ describe(`jobs worker loop (${usingServer ? 'postgres server' : 'pglite'})`, () 
     for (let i = 0; i < 3; i++) await enqueue(database.db, { type: 'test.reject' });
     for (let i = 0; i < 150; i++) await enqueue(database.db, { type: 'test.noop' });
     const worker = createWorker({
-      deps: testDeps(database),
+      deps: await testDeps(database),
       registry: tasks,
       concurrency: 3,
       localQueueSize: 20,
@@ -94,7 +94,7 @@ describe(`jobs worker loop (${usingServer ? 'postgres server' : 'pglite'})`, () 
 
   test('stop waits for a running task to finish', async () => {
     const { id } = await enqueue(database.db, { type: 'test.sleep', payload: { ms: 150 } });
-    const worker = createWorker({ deps: testDeps(database), registry: tasks, pollIntervalMs: 60_000 });
+    const worker = createWorker({ deps: await testDeps(database), registry: tasks, pollIntervalMs: 60_000 });
     await worker.start();
     await waitFor(() => slowStarted === 1, 'the task to start', 2000);
     await worker.stop({ timeoutMs: 5000 });
@@ -105,7 +105,7 @@ describe(`jobs worker loop (${usingServer ? 'postgres server' : 'pglite'})`, () 
     const { id } = await enqueue(database.db, { type: 'test.sleep', payload: { ms: 400 } });
     const queued = await enqueue(database.db, { type: 'test.sleep', payload: { ms: 400 } });
     const worker = createWorker({
-      deps: testDeps(database),
+      deps: await testDeps(database),
       registry: tasks,
       concurrency: 1,
       localQueueSize: 5,

@@ -1,0 +1,24 @@
+// Host header normalisation per CONTRACT §2: lower-case, port and trailing dot dropped.
+export function normalizeHost(raw: string | undefined | null): string | null {
+  if (!raw) return null;
+  let host = raw.trim().toLowerCase();
+  if (host.startsWith('[')) {
+    const end = host.indexOf(']');
+    host = end > 0 ? host.slice(1, end) : host;
+  } else {
+    const colon = host.indexOf(':');
+    if (colon >= 0 && host.indexOf(':', colon + 1) < 0) host = host.slice(0, colon);
+  }
+  while (host.endsWith('.')) host = host.slice(0, -1);
+  if (!host || host.length > 253 || !/^[a-z0-9.\-:_]+$/.test(host)) return null;
+  return host;
+}
+
+/** `acme.localhost` with base `localhost` → `acme`; anything else (base itself, deeper names) → null. */
+export function subdomainSlug(host: string, baseDomain: string): string | null {
+  const suffix = `.${baseDomain}`;
+  if (!host.endsWith(suffix)) return null;
+  const label = host.slice(0, -suffix.length);
+  if (!label || label.includes('.')) return null;
+  return label;
+}

@@ -1,0 +1,73 @@
+// Host → tenant resolution with a small TTL cache: hits never touch the database, misses are cached
+// too (briefly), and a changed or suspended tenant takes effect within the TTL (or at once via invalidate).
+import type { Tenant } from '../../drizzle/schema';
+import type { Executor } from '../db/client';
+import { findTenantByDomain, findTenantBySlug } from '../repositories/tenants';
+import type { Clock } from './clock';
+import { subdomainSlug } from './host';
+
+type Entry = { tenant: Tenant | null; expiresAt: number };
+
+export type TenantCacheOptions = {
+  db: Executor;
+  baseDomain: string;
+  ttlMs: number;
+  clock: Clock;
+  /** Bound on cached hosts; the oldest entries go first. */
+  maxEntries?: number;
+};
+
+export class TenantCache {
+  private entries = new Map<string, Entry>();
+  private inflight = new Map<string, Promise<Tenant | null>>();
+  private readonly maxEntries: number;
+
+  constructor(private readonly options: TenantCacheOptions) {
+    this.maxEntries = options.maxEntries ?? 10_000;
+  }
+
+  async resolve(host: string): Promise<Tenant | null> {
+    const now = this.options.clock.now().getTime();
+    const hit = this.entries.get(host);
+    if (hit && hit.expiresAt > now) return hit.tenant;
+    const pending = this.inflight.get(host);
+    if (pending) return pending;
+    const load = this.load(host)
+      .then((tenant) => {
+        this.store(host, tenant, now);
+        return tenant;
+      })
+      .finally(() => this.inflight.delete(host));
+    this.inflight.set(host, load);
+    return load;
+  }
+
+  /** Drops every cached host of a tenant (used by in-process changes such as suspension). */
+  invalidate(tenantId?: string): void {
+    if (!tenantId) {
+      this.entries.clear();
+      return;
+    }
+    for (const [host, entry] of this.entries) if (entry.tenant?.id === tenantId) this.entries.delete(host);
+  }
+
+  private async load(host: string): Promise<Tenant | null> {
+    const slug = subdomainSlug(host, this.options.baseDomain);
+    if (slug) {
+      const bySlug = await findTenantBySlug({ db: this.options.db, slug });
+      if (bySlug) return bySlug;
+    }
+    return findTenantByDomain({ db: this.options.db, domain: host });
+  }
+
+  private store(host: string, tenant: Tenant | null, now: number) {
+    // Unknown hosts are cached for a shorter time so a freshly provisioned tenant appears quickly.
+    const ttl = tenant ? this.options.ttlMs : Math.min(this.options.ttlMs, 5_000);
+    if (this.entries.size >= this.maxEntries) {
+      const oldest = this.entries.keys().next().value;
+      if (oldest !== undefined) this.entries.delete(oldest);
+    }
+    this.entries.delete(host);
+    this.entries.set(host, { tenant, expiresAt: now + ttl });
+  }
+}

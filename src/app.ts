@@ -3,6 +3,7 @@ import { Scalar } from '@scalar/hono-api-reference';
 import { Hono } from 'hono';
 import { secureHeaders } from 'hono/secure-headers';
 import { openAPIRouteHandler } from 'hono-openapi';
+import { registerJobMetrics } from './jobs/metrics';
 import type { AppEnv } from './lib/app-env';
 import type { Deps } from './lib/deps';
 import { auth } from './middleware/auth';
@@ -15,12 +16,14 @@ import { requestContext } from './middleware/request-context';
 import { requestLog } from './middleware/request-log';
 import { tenant } from './middleware/tenant';
 import { openApiDocumentation } from './openapi';
+import { adminJobRoutes } from './routes/admin/jobs';
 import { opsRoutes } from './routes/ops';
 import { tenantRoutes } from './routes/public/tenant';
 
 export function createApp(deps: Deps) {
   const { env } = deps;
   const app = new Hono<AppEnv>();
+  registerJobMetrics(deps);
 
   // 1. Request context (id, deps, logger) → request log → secure headers / CORS / body limit.
   app.use(requestContext({ deps }));
@@ -47,6 +50,7 @@ export function createApp(deps: Deps) {
 
   //    Tenant admin API: bearer JWT bound to the host's tenant; role guards per route.
   app.use('/api/admin/*', auth());
+  app.route('/api/admin/jobs', adminJobRoutes);
 
   // 4. Docs, then errors last.
   app.get(

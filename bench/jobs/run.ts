@@ -77,7 +77,13 @@ async function benchOurs(concurrency: number, localQueueSize: number, config: st
       },
     }),
   ]);
-  const worker = createWorker({ deps: await makeDeps(database), registry, concurrency, localQueueSize, pollIntervalMs: 1000 });
+  const worker = createWorker({
+    deps: await makeDeps(database),
+    registry,
+    concurrency,
+    localQueueSize,
+    pollIntervalMs: 1000,
+  });
   const start = performance.now();
   await worker.start();
   await done;
@@ -117,9 +123,7 @@ async function latencyOurs(): Promise<number[]> {
 }
 
 function graphilePreset(fast: boolean) {
-  return fast
-    ? { worker: { localQueue: { size: LOCAL_QUEUE }, completeJobBatchDelay: 0, failJobBatchDelay: 0 } }
-    : {};
+  return fast ? { worker: { localQueue: { size: LOCAL_QUEUE }, completeJobBatchDelay: 0, failJobBatchDelay: 0 } } : {};
 }
 
 async function benchGraphile(concurrency: number, fast: boolean, config: string) {

@@ -57,8 +57,7 @@ export function createWorker(options: WorkerOptions): Worker {
   const localQueueSize = Math.max(0, options.localQueueSize ?? 0);
   const sweepIntervalMs = options.sweepIntervalMs ?? Math.min(Math.max(lockTimeoutMs / 2, 50), 60_000);
   const clock = options.clock ?? deps.clock;
-  const workerId =
-    options.workerId ?? `${hostname()}:${process.pid}:${Math.random().toString(36).slice(2, 8)}`;
+  const workerId = options.workerId ?? `${hostname()}:${process.pid}:${Math.random().toString(36).slice(2, 8)}`;
   const log = deps.log.child({ worker: workerId });
   // null: the database's now() (see sql/runner.ts); an injected clock is passed explicitly.
   const dbNow = () => (clock === systemClock ? null : clock.now());
@@ -109,8 +108,7 @@ export function createWorker(options: WorkerOptions): Worker {
     } catch (err) {
       const error = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
       const permanent =
-        err instanceof PermanentJobError ||
-        (task?.maxAttempts !== undefined && job.attempts >= task.maxAttempts);
+        err instanceof PermanentJobError || (task?.maxAttempts !== undefined && job.attempts >= task.maxAttempts);
       const delayMs = err instanceof RetryLaterError ? err.retryAfterMs : null;
       log.warn('job attempt failed', {
         jobId: job.id,

@@ -85,11 +85,7 @@ if (usingServer)
       await enqueueRecords(5000);
       const workers = ['p1', 'p2', 'p3', 'p4'].map((label) => spawnWorker(label));
       await Promise.all(workers.map((w) => w.ready));
-      await waitFor(
-        async () => (await count(`status = 'succeeded'`)) === 5000,
-        'all 5,000 jobs to succeed',
-        30_000,
-      );
+      await waitFor(async () => (await count(`status = 'succeeded'`)) === 5000, 'all 5,000 jobs to succeed', 30_000);
       const [runs] = await sql()`select count(*)::int as runs, count(distinct job_id)::int as jobs,
       count(distinct worker)::int as workers from job_runs`;
       expect(runs).toMatchObject({ runs: 5000, jobs: 5000 });

@@ -268,9 +268,7 @@ describe(`jobs queue (${usingServer ? 'postgres server' : 'pglite'})`, () => {
     const [claimed] = await claimJobs(run, { workerId: 'w-a', now: clock.now(), limit: 10 });
     expect(claimed).toMatchObject({ id, status: 'running', attempts: 1, lockedBy: 'w-a' });
     expect(await claimJobs(run, { workerId: 'w-b', now: clock.now(), limit: 10 })).toEqual([]);
-    expect(await completeJobs(run, { workerId: 'w-b', now: clock.now(), jobs: [{ id, result: 1 }] })).toEqual(
-      [],
-    );
+    expect(await completeJobs(run, { workerId: 'w-b', now: clock.now(), jobs: [{ id, result: 1 }] })).toEqual([]);
 
     clock.advance(29_000);
     expect(await releaseStaleJobs(run, { now: clock.now(), lockTimeoutMs: 30_000 })).toEqual([]);
@@ -279,9 +277,7 @@ describe(`jobs queue (${usingServer ? 'postgres server' : 'pglite'})`, () => {
     expect(released).toEqual([{ id, tenantId: null, status: 'failed' }]);
     expect((await readJob(database, id)).lastError).toContain('w-a');
     // The crashed worker's late completion is ignored; the job is claimable again, on its last attempt.
-    expect(await completeJobs(run, { workerId: 'w-a', now: clock.now(), jobs: [{ id, result: 1 }] })).toEqual(
-      [],
-    );
+    expect(await completeJobs(run, { workerId: 'w-a', now: clock.now(), jobs: [{ id, result: 1 }] })).toEqual([]);
     const [again] = await claimJobs(run, { workerId: 'w-b', now: clock.now(), limit: 10 });
     expect(again).toMatchObject({ id, attempts: 2, lockedBy: 'w-b' });
     clock.advance(31_000);

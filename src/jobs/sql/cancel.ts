@@ -4,17 +4,12 @@ import { and, eq, inArray, sql } from 'drizzle-orm';
 import { type Job, jobs } from '../../../drizzle/schema';
 import type { Executor } from '../../db/client';
 
-export type AdminJobOutcome =
-  | { ok: true; job: Job }
-  | { ok: false; reason: 'not_found' | 'invalid_transition' };
+export type AdminJobOutcome = { ok: true; job: Job } | { ok: false; reason: 'not_found' | 'invalid_transition' };
 
 /** `tenantId: undefined` reaches any job (platform operators); a string or null scopes to that owner. */
 export function ownedBy(id: string, tenantId: string | null | undefined) {
   if (tenantId === undefined) return eq(jobs.id, id);
-  return and(
-    eq(jobs.id, id),
-    tenantId === null ? sql`${jobs.tenantId} is null` : eq(jobs.tenantId, tenantId),
-  );
+  return and(eq(jobs.id, id), tenantId === null ? sql`${jobs.tenantId} is null` : eq(jobs.tenantId, tenantId));
 }
 
 export async function cancelJob(

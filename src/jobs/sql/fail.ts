@@ -23,9 +23,7 @@ export type Failure = { id: string; error: string; permanent: boolean; delayMs?:
 export async function failJobs(
   run: Runner,
   input: { workerId: string; now: Date | null; jobs: Failure[]; backoff?: Backoff },
-): Promise<
-  { id: string; tenantId: string | null; status: 'failed' | 'dead'; attempts: number; runAt: Date }[]
-> {
+): Promise<{ id: string; tenantId: string | null; status: 'failed' | 'dead'; attempts: number; runAt: Date }[]> {
   if (input.jobs.length === 0) return [];
   const backoff = input.backoff ?? defaultBackoff;
   const batch = input.jobs.map((j) => ({
@@ -34,11 +32,5 @@ export async function failJobs(
     permanent: j.permanent,
     delay_ms: j.delayMs ?? null,
   }));
-  return run(FAIL, [
-    input.workerId,
-    iso(input.now),
-    backoff.baseSeconds,
-    backoff.maxExponent,
-    JSON.stringify(batch),
-  ]);
+  return run(FAIL, [input.workerId, iso(input.now), backoff.baseSeconds, backoff.maxExponent, JSON.stringify(batch)]);
 }

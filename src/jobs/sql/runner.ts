@@ -19,8 +19,7 @@ export function createRunner(database: Database): Runner {
   }
   const pglite = database.pglite;
   if (!pglite) throw new Error('createRunner: database has neither a postgres.js client nor PGlite');
-  return async <T>(text: string, params: unknown[]) =>
-    (await pglite.query<T>(text, params as unknown[])).rows;
+  return async <T>(text: string, params: unknown[]) => (await pglite.query<T>(text, params as unknown[])).rows;
 }
 
 // drizzle's postgres.js driver turns the client's timestamp parsing off (it maps dates itself), so

@@ -3,7 +3,7 @@
 // Args: --jobs=N (default 20000), --latency-samples=N (default 200), --url=postgres://… (admin URL).
 import { execSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
-import { cpus, totalmem } from 'node:os';
+import { cpus, loadavg, totalmem } from 'node:os';
 import { Logger, run as runGraphile, runMigrations } from 'graphile-worker';
 import postgres from 'postgres';
 import { uuidv7 } from 'uuidv7';
@@ -28,6 +28,7 @@ const LOCAL_QUEUE = 500; // graphile-worker's documented fastest configuration u
 const GW_SCHEMA = 'gw_bench';
 const silentGraphileLogger = new Logger(() => () => {});
 
+const loadBefore = loadavg()[0]!.toFixed(1);
 const dbName = `showroom_bench_${Date.now()}`;
 const admin = postgres(ADMIN_URL, { max: 1, onnotice: () => {} });
 await admin.unsafe(`create database ${dbName}`);
@@ -233,7 +234,9 @@ try {
       `${Math.round(totalmem() / 2 ** 30)} GiB RAM, PostgreSQL ${pgVersion}, Bun ${Bun.version}, ` +
       `graphile-worker ${gwVersion}. ${N.toLocaleString('en')} no-op jobs per run, best of ${ROUNDS} rounds, enqueued in bulk ` +
       'before the worker starts; time runs from worker start until every job is recorded as done. ' +
-      'Both engines in one process each time, same database, same concurrency; graphile-worker in its own schema.',
+      'Both engines in one process each time, same database, same concurrency; graphile-worker in its own schema. ' +
+      `Load average (1 min) ${loadBefore} before and ${loadavg()[0]!.toFixed(1)} after: the machine is shared, ` +
+      'so compare rows of one run, not runs.',
     '',
     ...table,
     '',

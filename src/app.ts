@@ -3,6 +3,7 @@ import { Scalar } from '@scalar/hono-api-reference';
 import { Hono } from 'hono';
 import { secureHeaders } from 'hono/secure-headers';
 import { openAPIRouteHandler } from 'hono-openapi';
+import { registerJobMetrics } from './jobs/metrics';
 import type { AppEnv } from './lib/app-env';
 import type { Deps } from './lib/deps';
 import { auth } from './middleware/auth';
@@ -19,10 +20,12 @@ import { openApiDocumentation } from './openapi';
 import { eventRoutes } from './routes/admin/events';
 import { integrationTemplateRoutes } from './routes/admin/integration-templates';
 import { integrationRoutes } from './routes/admin/integrations';
+import { adminJobRoutes } from './routes/admin/jobs';
 import { adminLeadMessageRoutes } from './routes/admin/lead-messages';
 import { adminLeadRoutes } from './routes/admin/leads';
 import { opsRoutes } from './routes/ops';
 import { platformTemplateRoutes } from './routes/platform/integration-templates';
+import { platformJobRoutes } from './routes/platform/jobs';
 import { platformTenantRoutes } from './routes/platform/tenants';
 import { publicLeadRoutes } from './routes/public/leads';
 import { tenantRoutes } from './routes/public/tenant';
@@ -32,6 +35,7 @@ import { ghlWebhookRoutes } from './routes/webhooks/ghl';
 export function createApp(deps: Deps) {
   const { env } = deps;
   const app = new Hono<AppEnv>();
+  registerJobMetrics(deps);
 
   // 1. Request context (id, deps, logger) → request log → secure headers / CORS / body limit.
   app.use(requestContext({ deps }));
@@ -48,6 +52,7 @@ export function createApp(deps: Deps) {
   app.use('/api/platform/*', platformKey());
   app.route('/api/platform/tenants', platformTenantRoutes);
   app.route('/api/platform/integration-templates', platformTemplateRoutes);
+  app.route('/api/platform/jobs', platformJobRoutes);
 
   //    GoHighLevel webhook: the tenant comes from the signed body's locationId, not the host.
   app.route('/webhook/ghl', ghlWebhookRoutes);
@@ -73,6 +78,7 @@ export function createApp(deps: Deps) {
   app.route('/api/admin/leads', adminLeadRoutes);
   app.route('/api/admin/leads', adminLeadMessageRoutes);
   app.route('/api/admin/events', eventRoutes());
+  app.route('/api/admin/jobs', adminJobRoutes);
   app.route('/api/admin/integration-templates', integrationTemplateRoutes);
   app.route('/api/admin/integrations', integrationRoutes);
 

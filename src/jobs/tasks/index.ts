@@ -1,8 +1,10 @@
-// Every job type the worker can run. Add a task here when you add src/jobs/tasks/<type>.ts.
-import type { TaskDefinition } from '../registry';
+// Every job type the worker can run: add a task here when you add src/jobs/tasks/<type>.ts.
+// Every worker of a deployment must know every type (an unknown type is dead on arrival).
+import { createRegistry, type TaskDefinition, type TaskRegistry } from '../registry';
 import { ghlSyncContactTask } from './ghl-sync-contact';
 import { integrationTestTask } from './integration-test';
 import { leadFollowUp } from './lead-follow-up';
+import { noopTask } from './noop';
 import { tenantProvisionTask } from './tenant-provision';
 import { whatsappSendTask } from './whatsapp-send';
 
@@ -10,7 +12,12 @@ import { whatsappSendTask } from './whatsapp-send';
 export const tasks: TaskDefinition<any>[] = [
   leadFollowUp,
   tenantProvisionTask,
+  noopTask,
   whatsappSendTask,
   ghlSyncContactTask,
   integrationTestTask,
 ];
+
+export function createTaskRegistry(): TaskRegistry {
+  return createRegistry(tasks);
+}

@@ -154,7 +154,9 @@ export async function handleFonnteDeviceStatus(
       event: {
         tenantId: tenant.id,
         provider: 'fonnte',
-        eventId: event.timestamp ? `device:${event.status}:${event.timestamp.getTime()}` : contentKey(delivery.raw),
+        // Without a timestamp every delivery counts: applying a device state twice is harmless, while
+        // deduplicating on content would swallow the second identical "disconnect" of the day.
+        eventId: `device:${event.status}:${event.timestamp ? event.timestamp.getTime() : uuidv7()}`,
         eventType: 'device_status',
         payload: delivery.payload,
         processedAt: deps.clock.now(),

@@ -2,7 +2,7 @@
 // encrypted and masked, the Fonnte webhook URL, one per template, status transitions, audit without secrets.
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test';
 import { eq } from 'drizzle-orm';
-import { integrations } from '../../drizzle/schema';
+import { integrations, integrationTemplates } from '../../drizzle/schema';
 import { createTestApp, json, type TestApp } from '../helpers/app';
 import { api, auditText, type Dealer, dealer } from './support';
 
@@ -184,6 +184,32 @@ describe('integrations API', () => {
     expect((await api(t, acme).delete(`/integrations/${ghl.id}`)).status).toBe(204);
     expect((await api(t, acme).get(`/integrations/${ghl.id}`)).status).toBe(404);
     expect((await api(t, acme).delete(`/integrations/${ghl.id}`)).status).toBe(404);
+  });
+
+  test('creating over the empty record tenant provisioning leaves fills it in (same id, 201)', async () => {
+    const fresh = await dealer(t, 'fresh');
+    const [template] = await t.db.select().from(integrationTemplates).where(eq(integrationTemplates.name, 'fonnte'));
+    const [placeholder] = await t.db
+      .insert(integrations)
+      .values({ tenantId: fresh.tenant.id, templateId: template!.id, template: 'fonnte', name: 'WhatsApp (Fonnte)' })
+      .returning();
+    const res = await api(t, fresh).post('/integrations', {
+      template: 'fonnte',
+      config: { deviceToken: FONNTE_TOKEN, deviceNumber: '6281277770000' },
+    });
+    expect(res.status).toBe(201);
+    const { data } = await json(res);
+    expect(data).toMatchObject({
+      id: placeholder!.id,
+      status: 'pending',
+      webhookUrl: expect.stringContaining('token='),
+    });
+    // Once configured, a second create is a conflict again.
+    const again = await api(t, fresh).post('/integrations', {
+      template: 'fonnte',
+      config: { deviceToken: FONNTE_TOKEN, deviceNumber: '6281277770001' },
+    });
+    expect(again.status).toBe(409);
   });
 
   test('the audit log records each change and never a secret', async () => {

@@ -232,10 +232,8 @@ describe('lead.follow_up task (rules, no AI)', () => {
     const first = await inquireAndRun('avanza?', {}, 'auto');
     expect(first.result).toMatchObject({ replyStatus: 'draft', sendJobId: null });
 
-    const [template] = await t.db
-      .insert(integrationTemplates)
-      .values({ name: 'fonnte', displayName: 'Fonnte', category: 'messaging', configSchema: {} })
-      .returning();
+    // The built-in templates are seeded on every database.
+    const [template] = await t.db.select().from(integrationTemplates).where(eq(integrationTemplates.name, 'fonnte'));
     await t.db
       .insert(integrations)
       .values({ tenantId: tenant.id, templateId: template!.id, template: 'fonnte', name: 'WA', status: 'active' });

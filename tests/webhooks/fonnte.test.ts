@@ -168,6 +168,13 @@ describe('Fonnte webhook', () => {
     const row = await integrationRow(t.deps, acme.integration.id);
     expect(row).toMatchObject({ status: 'active', errorMessage: null });
     expect(row.lastSyncAt).toBeInstanceOf(Date);
+
+    // Without timestamps, identical callbacks later in the day still count.
+    for (const status of ['disconnect', 'connect', 'disconnect']) {
+      await post(acme.path, { device: '6281200000000', status });
+    }
+    expect((await integrationRow(t.deps, acme.integration.id)).status).toBe('disconnected');
+    await post(acme.path, { device: '6281200000000', status: 'connect' });
   });
 
   test('with GoHighLevel connected, a new WhatsApp lead also queues ghl.sync_contact (once per lead)', async () => {

@@ -221,4 +221,18 @@ describe('integrations API', () => {
       expect(text).not.toContain(secret);
     }
   });
+
+  test('every integrations and webhook route is in the OpenAPI document', async () => {
+    const doc = await json(await t.request('localhost', '/openapi.json'));
+    expect(Object.keys(doc.paths)).toEqual(
+      expect.arrayContaining([
+        '/api/admin/integration-templates',
+        '/api/admin/integrations',
+        '/api/admin/integrations/{id}',
+        '/api/admin/integrations/{id}/test',
+        '/webhook/fonnte',
+        '/webhook/ghl',
+      ]),
+    );
+  });
 });

@@ -10,12 +10,19 @@ import { bodyLimit } from './middleware/body-limit';
 import { contentType } from './middleware/content-type';
 import { cors } from './middleware/cors';
 import { notFound, onError } from './middleware/error-handler';
+import { platformKey } from './middleware/platform-key';
 import { publicCache } from './middleware/public-cache';
 import { requestContext } from './middleware/request-context';
 import { requestLog } from './middleware/request-log';
 import { tenant } from './middleware/tenant';
 import { openApiDocumentation } from './openapi';
+import { eventRoutes } from './routes/admin/events';
+import { adminLeadMessageRoutes } from './routes/admin/lead-messages';
+import { adminLeadRoutes } from './routes/admin/leads';
 import { opsRoutes } from './routes/ops';
+import { platformTemplateRoutes } from './routes/platform/integration-templates';
+import { platformTenantRoutes } from './routes/platform/tenants';
+import { publicLeadRoutes } from './routes/public/leads';
 import { tenantRoutes } from './routes/public/tenant';
 
 export function createApp(deps: Deps) {
@@ -33,6 +40,11 @@ export function createApp(deps: Deps) {
   // 2. Any host: operations, platform API, GoHighLevel webhook.
   app.route('/', opsRoutes);
 
+  //    Platform API: operator key on every route (unknown paths too), never the tenant middleware.
+  app.use('/api/platform/*', platformKey());
+  app.route('/api/platform/tenants', platformTenantRoutes);
+  app.route('/api/platform/integration-templates', platformTemplateRoutes);
+
   // 3. Tenant routes: the tenant comes from the host.
   const byHost = tenant({ trustProxy: env.TRUST_PROXY });
   app.use('/api/tenant', byHost);
@@ -44,9 +56,13 @@ export function createApp(deps: Deps) {
   //    Public storefront (no auth): ETag + short Cache-Control on reads.
   app.use('/api/tenant', publicCache());
   app.route('/api/tenant', tenantRoutes);
+  app.route('/api/leads', publicLeadRoutes);
 
   //    Tenant admin API: bearer JWT bound to the host's tenant; role guards per route.
   app.use('/api/admin/*', auth());
+  app.route('/api/admin/leads', adminLeadRoutes);
+  app.route('/api/admin/leads', adminLeadMessageRoutes);
+  app.route('/api/admin/events', eventRoutes());
 
   // 4. Docs, then errors last.
   app.get(

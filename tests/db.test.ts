@@ -27,6 +27,7 @@ describe(`migrations (${usingServer ? 'postgres server' : 'pglite'})`, () => {
       'rate_limit_buckets',
       'refresh_tokens',
       'tenant_domains',
+      'tenant_provisionings',
       'tenants',
       'users',
       'webhook_events',

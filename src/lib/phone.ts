@@ -46,3 +46,17 @@ export function isValidPhone(input: unknown, defaultRegion: CountryCode = 'ID'):
 export function toWhatsAppNumber(e164: string): string {
   return e164.replace(/^\+/, '');
 }
+
+/** The default region for a tenant's numbers, from its locale (`id-ID` → `ID`); Indonesia otherwise. */
+export function regionFromLocale(locale: string | null | undefined): CountryCode {
+  const region = locale?.split(/[-_]/)[1]?.toUpperCase();
+  if (region && /^[A-Z]{2}$/.test(region)) {
+    try {
+      getCountryCallingCode(region as CountryCode);
+      return region as CountryCode;
+    } catch {
+      // Unknown region: fall through to the product's home market.
+    }
+  }
+  return 'ID';
+}

@@ -61,8 +61,9 @@ export class TenantCache {
   }
 
   private store(host: string, tenant: Tenant | null, now: number) {
-    // Unknown hosts are cached for a shorter time so a freshly provisioned tenant appears quickly.
-    const ttl = tenant ? this.options.ttlMs : Math.min(this.options.ttlMs, 5_000);
+    // Unknown hosts (and tenants still being provisioned) are cached for a shorter time so a freshly
+    // provisioned tenant appears quickly.
+    const ttl = tenant?.provisionedAt ? this.options.ttlMs : Math.min(this.options.ttlMs, 5_000);
     if (this.entries.size >= this.maxEntries) {
       const oldest = this.entries.keys().next().value;
       if (oldest !== undefined) this.entries.delete(oldest);

@@ -1,13 +1,22 @@
 // Resolves the tenant from the request host (CONTRACT §2) and sets c.var.tenant.
 import type { MiddlewareHandler } from 'hono';
+import type { Tenant } from '../../drizzle/schema';
 import type { AppEnv } from '../lib/app-env';
 import { AppError } from '../lib/errors';
 import { normalizeHost } from '../lib/host';
 
+/** How long a webhook sender is asked to wait before redelivering to a suspended tenant. */
+export const SUSPENDED_RETRY_AFTER_SECONDS = 300;
+
 export type TenantOptions = {
   /** Honour X-Forwarded-Host (only behind a proxy that sets it). */
   trustProxy?: boolean;
-  /** Let suspended tenants through (the caller answers for them, e.g. webhooks asking for a retry). */
+  /**
+   * What a suspended tenant gets: `forbid` (403 tenant_suspended, the default), `retry` (503 unavailable
+   * with Retry-After, for webhooks: the sender redelivers later and nothing is lost) or `allow`.
+   */
+  whenSuspended?: 'forbid' | 'retry' | 'allow';
+  /** Same as whenSuspended: 'allow' (kept for callers written before whenSuspended). */
   allowSuspended?: boolean;
 };
 
@@ -19,16 +28,33 @@ export function requestHost(
   return normalizeHost(forwarded ?? c.req.header('host') ?? new URL(c.req.url).host);
 }
 
+/**
+ * The gate every tenant-scoped entry point applies, host-resolved or not (the GoHighLevel webhook finds
+ * its tenant by locationId and calls this itself). A tenant still being provisioned does not exist yet.
+ */
+export function assertTenantServing(
+  found: Tenant | null | undefined,
+  whenSuspended: 'forbid' | 'retry' | 'allow' = 'forbid',
+): asserts found is Tenant {
+  if (!found?.provisionedAt) {
+    throw new AppError('tenant_not_found', 'No dealership is served at this host');
+  }
+  if (found.status !== 'suspended' || whenSuspended === 'allow') return;
+  if (whenSuspended === 'retry') {
+    throw new AppError('unavailable', 'This dealership is temporarily not accepting deliveries', {
+      headers: { 'Retry-After': String(SUSPENDED_RETRY_AFTER_SECONDS) },
+    });
+  }
+  throw new AppError('tenant_suspended', 'This dealership is suspended');
+}
+
 export function tenant(options: TenantOptions = {}): MiddlewareHandler<AppEnv> {
   const trustProxy = options.trustProxy ?? false;
-  const allowSuspended = options.allowSuspended ?? false;
+  const whenSuspended = options.whenSuspended ?? (options.allowSuspended ? 'allow' : 'forbid');
   return async function tenant(c, next) {
     const host = requestHost(c, trustProxy);
     const found = host ? await c.var.deps.tenants.resolve(host) : null;
-    if (!found) throw new AppError('tenant_not_found', 'No dealership is served at this host');
-    if (found.status === 'suspended' && !allowSuspended) {
-      throw new AppError('tenant_suspended', 'This dealership is suspended');
-    }
+    assertTenantServing(found, whenSuspended);
     c.set('tenant', found);
     await next();
   };

@@ -5,3 +5,5 @@ process.env.LOG_LEVEL ??= 'silent';
 
 const { usingServer, warmTemplate } = await import('./db');
 if (!usingServer) await warmTemplate();
+
+export {};

@@ -19,6 +19,8 @@ export type CandidateQuery = {
   bodyType?: string | null;
   /** What the customer wrote, for full-text search when the filters find too little. */
   text?: string | null;
+  /** Cars that come first whatever the filters say (the listing a storefront inquiry was sent from). */
+  preferCarIds?: readonly string[];
 };
 
 /** Budgets are loose: a car up to this much over the stated maximum is still worth offering. */
@@ -48,7 +50,7 @@ function filtersFor(query: CandidateQuery, strict: boolean): SQL[] {
 }
 
 /**
- * Up to `limit` published cars of the tenant, in rounds until full: every stated filter; then brand
+ * Up to `limit` published cars of the tenant, in rounds until full: preferred cars; every stated filter; then brand
  * and budget only; then full text over what the customer wrote (within budget); then newest within
  * budget. Each round skips cars an earlier round already chose.
  */
@@ -71,7 +73,10 @@ export async function findCandidateCars({
   const rank = tsquery ? sql`ts_rank(${cars.search}, to_tsquery('simple', ${tsquery}))` : undefined;
 
   const rounds: { where: SQL[]; order: SQL[] }[] = [];
-  const hasInterest = Object.entries(query).some(([k, v]) => k !== 'text' && v !== null && v !== undefined);
+  if (query.preferCarIds?.length) rounds.push({ where: [inArray(cars.id, [...query.preferCarIds])], order: [] });
+  const hasInterest = Object.entries(query).some(
+    ([k, v]) => k !== 'text' && k !== 'preferCarIds' && v !== null && v !== undefined,
+  );
   if (hasInterest) {
     rounds.push({ where: filtersFor(query, true), order: rank ? [desc(rank)] : [] });
     if (query.brand || query.budgetMax) rounds.push({ where: filtersFor(query, false), order: [] });

@@ -127,3 +127,17 @@ describe('prompt cars', () => {
     ).toBe('https://www.other.co.id');
   });
 });
+
+describe('preferred cars', () => {
+  test('come first when published and the tenant’s own; otherwise they are ignored', async () => {
+    const found = await findCandidateCars({
+      db: database.db,
+      tenantId: home.id,
+      query: { brand: 'Toyota', preferCarIds: [stock.brio!.id, stock.foreign!.id, stock.draft!.id] },
+      limit: 3,
+    });
+    expect(found[0]!.id).toBe(stock.brio!.id);
+    expect(ids(found)).not.toContain(stock.foreign!.id);
+    expect(ids(found)).not.toContain(stock.draft!.id);
+  });
+});

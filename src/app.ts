@@ -3,6 +3,7 @@ import { Scalar } from '@scalar/hono-api-reference';
 import { Hono } from 'hono';
 import { secureHeaders } from 'hono/secure-headers';
 import { openAPIRouteHandler } from 'hono-openapi';
+import { registerJobMetrics } from './jobs/metrics';
 import type { AppEnv } from './lib/app-env';
 import type { Deps } from './lib/deps';
 import { auth } from './middleware/auth';
@@ -17,10 +18,12 @@ import { requestLog } from './middleware/request-log';
 import { tenant } from './middleware/tenant';
 import { openApiDocumentation } from './openapi';
 import { eventRoutes } from './routes/admin/events';
+import { adminJobRoutes } from './routes/admin/jobs';
 import { adminLeadMessageRoutes } from './routes/admin/lead-messages';
 import { adminLeadRoutes } from './routes/admin/leads';
 import { opsRoutes } from './routes/ops';
 import { platformTemplateRoutes } from './routes/platform/integration-templates';
+import { platformJobRoutes } from './routes/platform/jobs';
 import { platformTenantRoutes } from './routes/platform/tenants';
 import { publicLeadRoutes } from './routes/public/leads';
 import { tenantRoutes } from './routes/public/tenant';
@@ -28,6 +31,7 @@ import { tenantRoutes } from './routes/public/tenant';
 export function createApp(deps: Deps) {
   const { env } = deps;
   const app = new Hono<AppEnv>();
+  registerJobMetrics(deps);
 
   // 1. Request context (id, deps, logger) → request log → secure headers / CORS / body limit.
   app.use(requestContext({ deps }));
@@ -44,6 +48,7 @@ export function createApp(deps: Deps) {
   app.use('/api/platform/*', platformKey());
   app.route('/api/platform/tenants', platformTenantRoutes);
   app.route('/api/platform/integration-templates', platformTemplateRoutes);
+  app.route('/api/platform/jobs', platformJobRoutes);
 
   // 3. Tenant routes: the tenant comes from the host.
   const byHost = tenant({ trustProxy: env.TRUST_PROXY });
@@ -63,6 +68,7 @@ export function createApp(deps: Deps) {
   app.route('/api/admin/leads', adminLeadRoutes);
   app.route('/api/admin/leads', adminLeadMessageRoutes);
   app.route('/api/admin/events', eventRoutes());
+  app.route('/api/admin/jobs', adminJobRoutes);
 
   // 4. Docs, then errors last.
   app.get(

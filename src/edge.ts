@@ -3,6 +3,8 @@
 import { createApp } from './app';
 import { createDeps } from './bootstrap';
 import { parseEnv } from './env';
+import { createTaskRegistry } from './jobs/tasks';
+import { createWorker } from './jobs/worker';
 import type { Deps } from './lib/deps';
 
 type Bindings = Record<string, string | undefined>;
@@ -23,5 +25,12 @@ export default {
   async fetch(request: Request, bindings: Bindings): Promise<Response> {
     const { app } = await init(bindings);
     return app.fetch(request);
+  },
+  /** Cron trigger: one worker tick (sweep stale locks, drain what is due). */
+  async scheduled(_event: unknown, bindings: Bindings): Promise<void> {
+    const { deps } = await init(bindings);
+    const worker = createWorker({ deps, registry: createTaskRegistry() });
+    await worker.sweep();
+    await worker.runOnce();
   },
 };

@@ -2,7 +2,7 @@
 import { createApp } from './app';
 import { createDeps } from './bootstrap';
 import { loadEnv } from './env';
-import { prepare } from './server';
+import { handleShutdown, prepare, startWorker } from './server';
 
 const env = loadEnv();
 const deps = await createDeps(env);
@@ -10,16 +10,11 @@ await prepare(deps);
 const app = createApp(deps);
 
 const server = Bun.serve({ port: env.PORT, hostname: env.HOST, fetch: app.fetch, idleTimeout: 60 });
-deps.log.info('listening', { url: `http://localhost:${server.port}`, driver: deps.database.driver });
+const worker = await startWorker(deps);
+deps.log.info('listening', {
+  url: `http://localhost:${server.port}`,
+  driver: deps.database.driver,
+  worker: Boolean(worker),
+});
 
-let stopping = false;
-async function shutdown(signal: string) {
-  if (stopping) return;
-  stopping = true;
-  deps.log.info('shutting down', { signal });
-  await server.stop();
-  await deps.database.close();
-  process.exit(0);
-}
-process.on('SIGTERM', () => void shutdown('SIGTERM'));
-process.on('SIGINT', () => void shutdown('SIGINT'));
+handleShutdown(deps, { stopServer: () => server.stop(), worker });

@@ -1,4 +1,7 @@
-// The jobs table: graphile-worker's design at our size (see src/jobs).
+// The jobs table: graphile-worker's design at our size (see src/jobs and its README for the life cycle).
+// Statuses: queued (waiting for its first run, or retried by hand) → running (locked by one worker) →
+// succeeded | failed (an attempt failed; it runs again at run_at after backoff) | dead (attempts
+// exhausted or a permanent error; kept for inspection and manual retry) | cancelled.
 import { sql } from 'drizzle-orm';
 import { index, integer, jsonb, pgEnum, pgTable, smallint, text, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import { createdAt, id, tstz, updatedAt } from './columns';
@@ -32,7 +35,7 @@ export const jobs = pgTable(
     updatedAt: updatedAt(),
   },
   (t) => [
-    index('jobs_claim_idx').on(t.priority, t.runAt).where(sql`${t.status} in ('queued', 'failed')`),
+    index('jobs_claim_idx').on(t.priority, t.runAt, t.id).where(sql`${t.status} in ('queued', 'failed')`),
     index('jobs_locked_idx').on(t.lockedAt).where(sql`${t.status} = 'running'`),
     uniqueIndex('jobs_pending_key')
       .on(t.jobKey)

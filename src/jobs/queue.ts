@@ -19,6 +19,16 @@ export type EnqueueResult = { id: string; created: boolean };
 export const JOBS_CHANNEL = 'showroom_jobs';
 
 export async function enqueue(db: Executor, input: EnqueueInput): Promise<EnqueueResult> {
+  // A concurrent enqueue with the same key that commits while ours waits on the unique index leaves
+  // our statement's snapshot unable to see the winner; the next statement does.
+  for (let round = 0; round < 3; round++) {
+    const row = await insertOnce(db, input);
+    if (row) return row;
+  }
+  throw new Error(`enqueue: job key ${input.jobKey} conflicted but no pending job was found`);
+}
+
+async function insertOnce(db: Executor, input: EnqueueInput): Promise<EnqueueResult | undefined> {
   const id = uuidv7();
   const rows = await queryRows<{ id: string; created: boolean }>(
     db,
@@ -40,7 +50,5 @@ export async function enqueue(db: Executor, input: EnqueueInput): Promise<Enqueu
         and status in ('queued', 'running', 'failed') and not exists (select 1 from ins)
     `,
   );
-  const row = rows[0];
-  if (!row) throw new Error('enqueue returned no row');
-  return row;
+  return rows[0];
 }

@@ -49,6 +49,8 @@ export class RetryLaterError extends Error {
 
 export type TaskRegistry = Map<string, TaskDefinition<unknown>>;
 
+// Each task has its own payload type; `any` lets one list hold them all (run's parameter is contravariant).
+// biome-ignore lint/suspicious/noExplicitAny: see above
 export function createRegistry(tasks: TaskDefinition<any>[]): TaskRegistry {
   const registry: TaskRegistry = new Map();
   for (const task of tasks) {

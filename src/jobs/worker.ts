@@ -1,0 +1,304 @@
+// The Bun interval worker: claims batches of jobs, runs their tasks with bounded concurrency, and
+// writes outcomes in batches. A chain of setTimeouts (never setInterval) drives it: it drains while
+// work remains, waits the poll interval when idle, and wakes at once on NOTIFY.
+import { hostname } from 'node:os';
+import { type Clock, systemClock } from '../lib/clock';
+import type { Deps } from '../lib/deps';
+import { createBatcher } from './batcher';
+import { listenForJobs } from './notify';
+import { PermanentJobError, RetryLaterError, type TaskContext, type TaskRegistry } from './registry';
+import { claimJobs } from './sql/claim';
+import { type Completion, completeJobs } from './sql/complete';
+import { type Backoff, type Failure, failJobs } from './sql/fail';
+import { recordProgress } from './sql/progress';
+import { heartbeatJobs, releaseJobs } from './sql/release';
+import { releaseStaleJobs } from './sql/release-stale';
+import { createRunner, type JobRow } from './sql/runner';
+
+export type WorkerOptions = {
+  deps: Deps;
+  registry: TaskRegistry;
+  /** Tasks run at once; defaults to WORKER_CONCURRENCY. */
+  concurrency?: number;
+  /** Idle wait between claims; defaults to WORKER_POLL_INTERVAL_MS. */
+  pollIntervalMs?: number;
+  /** A lock older than this belongs to a dead worker and is swept; defaults to WORKER_LOCK_TIMEOUT_MS. */
+  lockTimeoutMs?: number;
+  workerId?: string;
+  clock?: Clock;
+  /**
+   * Jobs claimed ahead of free slots (graphile-worker's localQueue). 0 claims only what can start
+   * now, which suits slow tasks; a few hundred suits floods of tiny jobs.
+   */
+  localQueueSize?: number;
+  backoff?: Backoff;
+  /** How often stale locks are swept; defaults to half the lock timeout, at most a minute. */
+  sweepIntervalMs?: number;
+};
+
+export type Worker = {
+  readonly id: string;
+  start(): Promise<void>;
+  /** Stops claiming, waits up to `timeoutMs` for running tasks, then releases what is left. */
+  stop(options?: { timeoutMs?: number }): Promise<void>;
+  /** Runs every job that is due now, then resolves with how many ran (tests). */
+  runOnce(): Promise<number>;
+  /** Returns jobs with stale locks to the queue; resolves with how many. */
+  sweep(): Promise<number>;
+  readonly activeCount: number;
+};
+
+export function createWorker(options: WorkerOptions): Worker {
+  const { deps, registry } = options;
+  const env = deps.env;
+  const concurrency = Math.max(1, options.concurrency ?? env.WORKER_CONCURRENCY);
+  const pollIntervalMs = options.pollIntervalMs ?? env.WORKER_POLL_INTERVAL_MS;
+  const lockTimeoutMs = options.lockTimeoutMs ?? env.WORKER_LOCK_TIMEOUT_MS;
+  const localQueueSize = Math.max(0, options.localQueueSize ?? 0);
+  const sweepIntervalMs = options.sweepIntervalMs ?? Math.min(Math.max(lockTimeoutMs / 2, 50), 60_000);
+  const clock = options.clock ?? deps.clock;
+  const workerId = options.workerId ?? `${hostname()}:${process.pid}:${Math.random().toString(36).slice(2, 8)}`;
+  const log = deps.log.child({ worker: workerId });
+  // null: the database's now() (see sql/runner.ts); an injected clock is passed explicitly.
+  const dbNow = () => (clock === systemClock ? null : clock.now());
+  const run = createRunner(deps.database);
+  const shutdown = new AbortController();
+
+  const queue: JobRow[] = [];
+  const active = new Map<string, Promise<void>>();
+  let started = false;
+  let stopping = false;
+  let stopped: Promise<void> | undefined;
+  let fetching: Promise<void> | undefined;
+  let idle = false;
+  let wokenWhileFetching = false;
+  let pollTimer: ReturnType<typeof setTimeout> | undefined;
+  let sweepTimer: ReturnType<typeof setTimeout> | undefined;
+  let heartbeatTimer: ReturnType<typeof setTimeout> | undefined;
+  let unlisten: (() => Promise<void>) | undefined;
+  let unsubscribe: (() => void) | undefined;
+
+  const publish = (rows: { id: string; tenantId: string | null }[]) => {
+    for (const r of rows) deps.bus.publish({ kind: 'job.updated', jobId: r.id, tenantId: r.tenantId });
+  };
+
+  const completer = createBatcher<Completion>(
+    async (items) => publish(await completeJobs(run, { workerId, now: dbNow(), jobs: items })),
+    (err, items) => log.error('recording job completions failed', { err, count: items.length }),
+  );
+  const failer = createBatcher<Failure>(
+    async (items) => {
+      const rows = await failJobs(run, { workerId, now: dbNow(), jobs: items, backoff: options.backoff });
+      publish(rows);
+    },
+    (err, items) => log.error('recording job failures failed', { err, count: items.length }),
+  );
+
+  async function execute(job: JobRow): Promise<void> {
+    const task = registry.get(job.type);
+    try {
+      if (!task) throw new PermanentJobError(`No task is registered for job type "${job.type}"`);
+      const parsed = task.payload.safeParse(job.payload);
+      if (!parsed.success) {
+        const issues = parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`);
+        throw new PermanentJobError(`Invalid payload for ${job.type}: ${issues.join('; ')}`);
+      }
+      const result = await task.run(parsed.data, context(job));
+      completer.add({ id: job.id, result });
+    } catch (err) {
+      const error = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
+      const permanent =
+        err instanceof PermanentJobError || (task?.maxAttempts !== undefined && job.attempts >= task.maxAttempts);
+      const delayMs = err instanceof RetryLaterError ? err.retryAfterMs : null;
+      log.warn('job attempt failed', {
+        jobId: job.id,
+        type: job.type,
+        attempt: job.attempts,
+        error,
+        permanent,
+      });
+      failer.add({ id: job.id, error, permanent, delayMs });
+    }
+  }
+
+  function context(job: JobRow): TaskContext {
+    let child: TaskContext['log'] | undefined;
+    return {
+      deps,
+      job,
+      signal: shutdown.signal,
+      get log() {
+        child ??= log.child({ jobId: job.id, type: job.type });
+        return child;
+      },
+      async progress(percent, message) {
+        const now = dbNow();
+        if (await recordProgress(run, { workerId, id: job.id, percent, message: message ?? null, now })) {
+          deps.bus.publish({ kind: 'job.updated', jobId: job.id, tenantId: job.tenantId });
+        }
+      },
+    };
+  }
+
+  function startJob(job: JobRow) {
+    const done = execute(job).finally(() => {
+      active.delete(job.id);
+      pump();
+    });
+    active.set(job.id, done);
+  }
+
+  /** Starts what the local queue holds, then claims more while there is room and work. */
+  function pump() {
+    if (!started || stopping) return;
+    while (active.size < concurrency && queue.length > 0) startJob(queue.shift()!);
+    const room = concurrency - active.size + localQueueSize - queue.length;
+    if (fetching || idle || room <= 0) return;
+    // Refill early only when a good share of the local queue is gone, so claims stay batched.
+    if (queue.length > 0 && room < (concurrency + localQueueSize) / 2) return;
+    fetching = fetchBatch(room);
+  }
+
+  async function fetchBatch(limit: number): Promise<void> {
+    wokenWhileFetching = false;
+    let rows: JobRow[] = [];
+    try {
+      rows = await claimJobs(run, { workerId, now: dbNow(), limit });
+    } catch (err) {
+      log.error('claiming jobs failed', { err });
+    }
+    fetching = undefined;
+    if (stopping) {
+      await releaseJobs(run, { workerId, now: dbNow(), ids: rows.map((r) => r.id) }).catch(() => {});
+      return;
+    }
+    publish(rows);
+    queue.push(...rows);
+    // A short batch means the queue is drained: wait for the poll interval or a NOTIFY.
+    if (rows.length < limit && !wokenWhileFetching) {
+      idle = true;
+      schedulePoll();
+    }
+    pump();
+  }
+
+  function schedulePoll() {
+    clearTimeout(pollTimer);
+    pollTimer = setTimeout(() => {
+      idle = false;
+      pump();
+    }, pollIntervalMs);
+  }
+
+  function wake() {
+    if (!started || stopping) return;
+    if (fetching) wokenWhileFetching = true;
+    idle = false;
+    pump();
+  }
+
+  async function sweep(): Promise<number> {
+    const rows = await releaseStaleJobs(run, { now: dbNow(), lockTimeoutMs });
+    if (rows.length > 0) {
+      log.warn('released jobs with stale locks', { count: rows.length });
+      publish(rows);
+    }
+    return rows.length;
+  }
+
+  function scheduleSweep() {
+    sweepTimer = setTimeout(async () => {
+      const released = await sweep().catch((err) => {
+        log.error('sweeping stale locks failed', { err });
+        return 0;
+      });
+      if (released > 0) wake();
+      if (!stopping) scheduleSweep();
+    }, sweepIntervalMs);
+  }
+
+  function scheduleHeartbeat() {
+    heartbeatTimer = setTimeout(async () => {
+      const ids = [...active.keys(), ...queue.map((j) => j.id)];
+      await heartbeatJobs(run, { workerId, now: dbNow(), ids }).catch((err) =>
+        log.error('refreshing job locks failed', { err }),
+      );
+      if (!stopping) scheduleHeartbeat();
+    }, lockTimeoutMs / 3);
+  }
+
+  return {
+    id: workerId,
+    get activeCount() {
+      return active.size;
+    },
+    sweep,
+
+    async start() {
+      if (started) return;
+      started = true;
+      try {
+        unlisten = await listenForJobs(deps.database, wake);
+      } catch (err) {
+        log.error('LISTEN failed; relying on polling', { err });
+      }
+      unsubscribe = deps.bus.subscribe((e) => {
+        if (e.kind === 'job.enqueued') wake();
+      });
+      // Jobs left locked by a predecessor that crashed are picked up without waiting a sweep interval.
+      await sweep().catch((err) => log.error('sweeping stale locks failed', { err }));
+      scheduleSweep();
+      scheduleHeartbeat();
+      log.info('worker started', { concurrency, pollIntervalMs, lockTimeoutMs, localQueueSize });
+      pump();
+    },
+
+    stop({ timeoutMs = env.WORKER_SHUTDOWN_TIMEOUT_MS } = {}) {
+      stopped ??= (async () => {
+        stopping = true;
+        clearTimeout(pollTimer);
+        clearTimeout(sweepTimer);
+        unsubscribe?.();
+        await unlisten?.().catch(() => {});
+        if (fetching) await fetching;
+        const unstarted = queue.splice(0).map((j) => j.id);
+        await releaseJobs(run, { workerId, now: dbNow(), ids: unstarted }).catch((err) =>
+          log.error('releasing unstarted jobs failed', { err }),
+        );
+        if (active.size > 0) {
+          let timer: ReturnType<typeof setTimeout> | undefined;
+          const limit = new Promise<void>((resolve) => {
+            timer = setTimeout(resolve, timeoutMs);
+          });
+          await Promise.race([Promise.allSettled([...active.values()]), limit]);
+          clearTimeout(timer);
+        }
+        shutdown.abort();
+        await Promise.all([completer.flush(), failer.flush()]);
+        clearTimeout(heartbeatTimer);
+        const unfinished = [...active.keys()];
+        if (unfinished.length > 0) {
+          await releaseJobs(run, { workerId, now: dbNow(), ids: unfinished }).catch((err) =>
+            log.error('releasing unfinished jobs failed', { err }),
+          );
+          log.warn('released jobs still running at shutdown', { count: unfinished.length });
+        }
+        log.info('worker stopped', { released: unstarted.length + unfinished.length });
+      })();
+      return stopped;
+    },
+
+    async runOnce() {
+      let total = 0;
+      for (;;) {
+        const rows = await claimJobs(run, { workerId, now: dbNow(), limit: concurrency });
+        if (rows.length === 0) break;
+        publish(rows);
+        await Promise.all(rows.map((job) => execute(job)));
+        await Promise.all([completer.flush(), failer.flush()]);
+        total += rows.length;
+      }
+      return total;
+    },
+  };
+}

@@ -1,0 +1,288 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'bun:test';
+import { sql } from 'drizzle-orm';
+import { z } from 'zod';
+import { jobs } from '../../drizzle/schema';
+import { enqueue } from '../../src/jobs/queue';
+import { createRegistry, defineTask, PermanentJobError, RetryLaterError } from '../../src/jobs/registry';
+import { cancelJob } from '../../src/jobs/sql/cancel';
+import { claimJobs } from '../../src/jobs/sql/claim';
+import { completeJobs } from '../../src/jobs/sql/complete';
+import { releaseStaleJobs } from '../../src/jobs/sql/release-stale';
+import { retryJob } from '../../src/jobs/sql/retry';
+import { createRunner } from '../../src/jobs/sql/runner';
+import { createWorker } from '../../src/jobs/worker';
+import { manualClock } from '../../src/lib/clock';
+import type { BusEvent } from '../../src/lib/event-bus';
+import { createTestDatabase, type TestDatabase, usingServer } from '../helpers/db';
+import { createTenant, readJob, testDeps } from './support';
+
+// Ahead of the database's now(), so jobs enqueued with the default run_at are due on this clock.
+const newClock = () => manualClock(new Date(Date.now() + 1000));
+
+describe(`jobs queue (${usingServer ? 'postgres server' : 'pglite'})`, () => {
+  let database: TestDatabase;
+  let tenantId: string;
+  let otherTenantId: string;
+  const calls: string[] = [];
+
+  const tasks = createRegistry([
+    defineTask({
+      type: 'test.echo',
+      payload: z.object({ text: z.string() }),
+      async run(payload, ctx) {
+        calls.push(ctx.job.id);
+        await ctx.progress(50, 'half way');
+        return { echoed: payload.text };
+      },
+    }),
+    defineTask({
+      type: 'test.flaky',
+      payload: z.object({}),
+      async run() {
+        throw new Error('provider down');
+      },
+    }),
+    defineTask({
+      type: 'test.broken',
+      payload: z.object({}),
+      run() {
+        // Not even async: a synchronous throw must be caught like any other.
+        throw new PermanentJobError('credentials rejected');
+      },
+    }),
+    defineTask({
+      type: 'test.rate_limited',
+      payload: z.object({}),
+      async run() {
+        throw new RetryLaterError('429 from provider', 90_000);
+      },
+    }),
+    defineTask({
+      type: 'test.capped',
+      payload: z.object({}),
+      maxAttempts: 2,
+      async run() {
+        throw new Error('still failing');
+      },
+    }),
+  ]);
+
+  beforeAll(async () => {
+    database = await createTestDatabase();
+    tenantId = await createTenant(database, 'acme');
+    otherTenantId = await createTenant(database, 'globex');
+  });
+  afterAll(() => database.close());
+  // Every test starts from an empty queue, so one test's leftovers never run in another.
+  beforeEach(async () => {
+    await database.db.delete(jobs);
+  });
+
+  const setup = async (options: { backoff?: { baseSeconds: number; maxExponent: number } } = {}) => {
+    const clock = newClock();
+    const deps = await testDeps(database, clock);
+    const worker = createWorker({ deps, registry: tasks, concurrency: 4, clock, backoff: options.backoff });
+    return { clock, deps, worker };
+  };
+
+  test('enqueue joins the caller transaction: a rollback leaves no job, a commit keeps it', async () => {
+    const marker = `tx-${Math.random()}`;
+    await database.db
+      .transaction(async (tx) => {
+        await enqueue(tx, { type: 'test.echo', payload: { text: marker }, tenantId });
+        throw new Error('rollback');
+      })
+      .catch(() => {});
+    const count = async () =>
+      (await database.db.select().from(jobs).where(sql`${jobs.payload}->>'text' = ${marker}`)).length;
+    expect(await count()).toBe(0);
+    await database.db.transaction(async (tx) => {
+      await enqueue(tx, { type: 'test.echo', payload: { text: marker }, tenantId });
+    });
+    expect(await count()).toBe(1);
+    (await setup()).worker.runOnce();
+  });
+
+  test('a task runs with its parsed payload, records progress, and stores its result', async () => {
+    const { deps, worker } = await setup();
+    const seen: BusEvent[] = [];
+    deps.bus.subscribe((e) => seen.push(e));
+    const { id, created } = await enqueue(database.db, {
+      type: 'test.echo',
+      payload: { text: 'hi' },
+      tenantId,
+    });
+    expect(created).toBe(true);
+    expect(await worker.runOnce()).toBe(1);
+    const job = await readJob(database, id);
+    expect(job).toMatchObject({ status: 'succeeded', attempts: 1, progress: 100, result: { echoed: 'hi' } });
+    expect(job.progressMessage).toBe('half way');
+    expect(job.lockedBy).toBeNull();
+    expect(job.completedAt).toBeInstanceOf(Date);
+    // claim, progress, completion
+    expect(seen.filter((e) => e.kind === 'job.updated' && e.jobId === id)).toHaveLength(3);
+  });
+
+  test('a job key makes a second enqueue of a pending job a no-op, and frees up once it ran', async () => {
+    const { worker } = await setup();
+    const first = await enqueue(database.db, { type: 'test.echo', payload: { text: 'a' }, jobKey: 'k1' });
+    const second = await enqueue(database.db, { type: 'test.echo', payload: { text: 'b' }, jobKey: 'k1' });
+    expect(second).toEqual({ id: first.id, created: false });
+    await worker.runOnce();
+    expect((await readJob(database, first.id)).result).toEqual({ echoed: 'a' });
+    const third = await enqueue(database.db, { type: 'test.echo', payload: { text: 'c' }, jobKey: 'k1' });
+    expect(third.created).toBe(true);
+    expect(third.id).not.toBe(first.id);
+    await worker.runOnce();
+  });
+
+  test('failures back off exp(least(attempts, 10)) seconds and the job is dead after maxAttempts', async () => {
+    const { clock, worker } = await setup();
+    const { id } = await enqueue(database.db, { type: 'test.flaky', maxAttempts: 3 });
+    for (const attempt of [1, 2]) {
+      expect(await worker.runOnce()).toBe(1);
+      const job = await readJob(database, id);
+      expect(job).toMatchObject({ status: 'failed', attempts: attempt, lastError: 'Error: provider down' });
+      const waitMs = job.runAt.getTime() - clock.now().getTime();
+      expect(Math.abs(waitMs - Math.exp(attempt) * 1000)).toBeLessThan(2);
+      clock.advance(waitMs - 10);
+      expect(await worker.runOnce()).toBe(0);
+      // run_at keeps microseconds; the clock has milliseconds.
+      clock.advance(11);
+    }
+    expect(await worker.runOnce()).toBe(1);
+    const dead = await readJob(database, id);
+    expect(dead).toMatchObject({ status: 'dead', attempts: 3, lastError: 'Error: provider down' });
+    clock.advance(24 * 3600_000);
+    expect(await worker.runOnce()).toBe(0);
+  });
+
+  test('the backoff base and exponent cap are configurable', async () => {
+    const { clock, worker } = await setup({ backoff: { baseSeconds: 0.5, maxExponent: 1 } });
+    const { id } = await enqueue(database.db, { type: 'test.flaky', maxAttempts: 5 });
+    const waits: number[] = [];
+    for (let i = 0; i < 3; i++) {
+      await worker.runOnce();
+      const job = await readJob(database, id);
+      waits.push(job.runAt.getTime() - clock.now().getTime());
+      clock.set(new Date(job.runAt.getTime() + 1));
+    }
+    // 0.5 × e¹ s each time: the exponent is capped at 1.
+    for (const wait of waits) expect(Math.abs(wait - 0.5 * Math.E * 1000)).toBeLessThan(1);
+    await cancelJob(database.db, { id, now: clock.now() });
+  });
+
+  test('a permanent error, a task maxAttempts, an unknown type or a bad payload make the job dead', async () => {
+    const { worker } = await setup();
+    const broken = await enqueue(database.db, { type: 'test.broken' });
+    const unknown = await enqueue(database.db, { type: 'test.nobody_handles_this' });
+    const badPayload = await enqueue(database.db, { type: 'test.echo', payload: { text: 42 } });
+    expect(await worker.runOnce()).toBe(3);
+    expect(await readJob(database, broken.id)).toMatchObject({
+      status: 'dead',
+      attempts: 1,
+      lastError: 'PermanentJobError: credentials rejected',
+    });
+    expect((await readJob(database, unknown.id)).lastError).toBe(
+      'PermanentJobError: No task is registered for job type "test.nobody_handles_this"',
+    );
+    expect((await readJob(database, badPayload.id)).lastError).toStartWith(
+      'PermanentJobError: Invalid payload for test.echo: text:',
+    );
+    expect((await readJob(database, badPayload.id)).status).toBe('dead');
+
+    const { clock, worker: w2 } = await setup();
+    const capped = await enqueue(database.db, { type: 'test.capped', maxAttempts: 10 });
+    await w2.runOnce();
+    clock.advance(60_000);
+    await w2.runOnce();
+    expect(await readJob(database, capped.id)).toMatchObject({ status: 'dead', attempts: 2 });
+  });
+
+  test("a provider's Retry-After wins over the backoff schedule", async () => {
+    const { clock, worker } = await setup();
+    const { id } = await enqueue(database.db, { type: 'test.rate_limited' });
+    await worker.runOnce();
+    const job = await readJob(database, id);
+    expect(job.status).toBe('failed');
+    expect(job.runAt.getTime() - clock.now().getTime()).toBe(90_000);
+    await cancelJob(database.db, { id, now: clock.now() });
+  });
+
+  test('retry gives a dead job a fresh set of attempts; succeeded jobs are not retried', async () => {
+    const { clock, worker } = await setup();
+    const { id } = await enqueue(database.db, { type: 'test.echo', payload: { text: 1 }, tenantId });
+    await worker.runOnce();
+    expect((await readJob(database, id)).status).toBe('dead');
+    // The payload is fixed by hand (an operator's repair), then the job is retried.
+    await database.db
+      .update(jobs)
+      .set({ payload: { text: 'fixed' } })
+      .where(sql`${jobs.id} = ${id}`);
+    expect(await retryJob(database.db, { id, tenantId: otherTenantId, now: clock.now() })).toEqual({
+      ok: false,
+      reason: 'not_found',
+    });
+    const retried = await retryJob(database.db, { id, tenantId, now: clock.now() });
+    expect(retried.ok && retried.job).toMatchObject({ status: 'queued', attempts: 0, progress: 0 });
+    expect(await worker.runOnce()).toBe(1);
+    expect(await readJob(database, id)).toMatchObject({ status: 'succeeded', attempts: 1 });
+    expect(await retryJob(database.db, { id, tenantId, now: clock.now() })).toEqual({
+      ok: false,
+      reason: 'invalid_transition',
+    });
+  });
+
+  test('cancel stops a waiting job from running; a running job cannot be cancelled', async () => {
+    const { clock, worker } = await setup();
+    const { id } = await enqueue(database.db, { type: 'test.echo', payload: { text: 'x' }, tenantId });
+    expect(await cancelJob(database.db, { id, tenantId: otherTenantId, now: clock.now() })).toEqual({
+      ok: false,
+      reason: 'not_found',
+    });
+    const cancelled = await cancelJob(database.db, { id, tenantId, now: clock.now() });
+    expect(cancelled.ok && cancelled.job.status).toBe('cancelled');
+    const before = calls.length;
+    expect(await worker.runOnce()).toBe(0);
+    expect(calls.length).toBe(before);
+
+    const run = createRunner(database);
+    const other = await enqueue(database.db, { type: 'test.echo', payload: { text: 'y' } });
+    const [claimed] = await claimJobs(run, { workerId: 'w-cancel', now: clock.now(), limit: 1 });
+    expect(claimed?.id).toBe(other.id);
+    expect(await cancelJob(database.db, { id: other.id, now: clock.now() })).toEqual({
+      ok: false,
+      reason: 'invalid_transition',
+    });
+    await completeJobs(run, {
+      workerId: 'w-cancel',
+      now: clock.now(),
+      jobs: [{ id: other.id, result: null }],
+    });
+  });
+
+  test('completion only counts for the worker holding the lock; stale locks go back to the queue', async () => {
+    const clock = newClock();
+    const run = createRunner(database);
+    const { id } = await enqueue(database.db, { type: 'test.echo', payload: { text: 'z' }, maxAttempts: 2 });
+    const [claimed] = await claimJobs(run, { workerId: 'w-a', now: clock.now(), limit: 10 });
+    expect(claimed).toMatchObject({ id, status: 'running', attempts: 1, lockedBy: 'w-a' });
+    expect(await claimJobs(run, { workerId: 'w-b', now: clock.now(), limit: 10 })).toEqual([]);
+    expect(await completeJobs(run, { workerId: 'w-b', now: clock.now(), jobs: [{ id, result: 1 }] })).toEqual([]);
+
+    clock.advance(29_000);
+    expect(await releaseStaleJobs(run, { now: clock.now(), lockTimeoutMs: 30_000 })).toEqual([]);
+    clock.advance(2_000);
+    const released = await releaseStaleJobs(run, { now: clock.now(), lockTimeoutMs: 30_000 });
+    expect(released).toEqual([{ id, tenantId: null, status: 'failed' }]);
+    expect((await readJob(database, id)).lastError).toContain('w-a');
+    // The crashed worker's late completion is ignored; the job is claimable again, on its last attempt.
+    expect(await completeJobs(run, { workerId: 'w-a', now: clock.now(), jobs: [{ id, result: 1 }] })).toEqual([]);
+    const [again] = await claimJobs(run, { workerId: 'w-b', now: clock.now(), limit: 10 });
+    expect(again).toMatchObject({ id, attempts: 2, lockedBy: 'w-b' });
+    clock.advance(31_000);
+    expect(await releaseStaleJobs(run, { now: clock.now(), lockTimeoutMs: 30_000 })).toEqual([
+      { id, tenantId: null, status: 'dead' },
+    ]);
+  });
+});

@@ -82,6 +82,13 @@ export const envSchema = z.object({
   OPENAI_BASE_URL: z.url().optional(),
   OPENAI_MODEL: z.string().default('gpt-4o-mini'),
   AI_MONTHLY_CALL_CAP: z.coerce.number().int().min(0).default(2000),
+  /** Per model call; the SDK's own default is 10 minutes, far too long inside a job. */
+  AI_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(20_000),
+  /** How much of the conversation goes into the prompt: the last N messages, each cut to M characters. */
+  AI_MAX_MESSAGES: z.coerce.number().int().min(1).max(50).default(12),
+  AI_MAX_MESSAGE_CHARS: z.coerce.number().int().min(50).max(4000).default(600),
+  /** Cars from the tenant's stock offered to the model to choose from. */
+  AI_MAX_CANDIDATES: z.coerce.number().int().min(1).max(30).default(8),
   ALLOW_PRIVATE_INTEGRATION_URLS: bool.default(false),
   PUBLIC_URL_SCHEME: z.enum(['http', 'https']).optional(),
 });

@@ -16,6 +16,7 @@ describe(`migrations (${usingServer ? 'postgres server' : 'pglite'})`, () => {
       sql`select table_name from information_schema.tables where table_schema = 'public' order by 1`,
     );
     expect(rows.map((r) => r.table_name)).toEqual([
+      'ai_usage',
       'audit_logs',
       'cars',
       'integration_templates',

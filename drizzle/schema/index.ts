@@ -1,4 +1,5 @@
 // Barrel of the whole product's schema: drizzle-kit and the db client read it from here.
+export * from './ai-usage';
 export * from './cars';
 export * from './events';
 export * from './integrations';

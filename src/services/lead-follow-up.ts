@@ -1,10 +1,13 @@
 // The first answer to a buyer, without any model: read their latest message, merge what it says with
 // what earlier messages said, score the lead, find up to three matching cars and write the reply —
 // kept as a draft for staff, or queued to WhatsApp when the tenant has auto-reply on and Fonnte connected.
-// The AI path puts a model in front of this later; this stays as its fallback.
+// With a model configured (src/ai) the model qualifies the lead and drafts the reply first; these rules
+// are its fallback, and run alone when `followUpLead` is called without `model` options.
 import { and, eq } from 'drizzle-orm';
 import { z } from 'zod';
 import { cars, integrations, type Lead, tenants } from '../../drizzle/schema';
+import { type ModelFollowUpOptions, modelFollowUp } from '../ai/follow-up-model';
+import type { FallbackReason } from '../ai/model-step';
 import { enqueue } from '../jobs/queue';
 import type { Deps } from '../lib/deps';
 import { recordAudit } from '../repositories/audit-logs';
@@ -26,6 +29,9 @@ export type FollowUpResult =
       replyMessageId: string;
       replyStatus: 'draft' | 'queued';
       sendJobId: string | null;
+      /** Who qualified the lead; with `rules`, why the model did not (absent when no model was asked). */
+      path: 'model' | 'rules';
+      fallbackReason?: FallbackReason;
     };
 
 const storedInterest = z.object({
@@ -110,10 +116,13 @@ export async function followUpLead({
   deps,
   tenantId,
   leadId,
+  model,
 }: {
   deps: Deps;
   tenantId: string;
   leadId: string;
+  /** Ask the model first (lead.follow_up does); without it only the rules run. */
+  model?: ModelFollowUpOptions;
 }): Promise<FollowUpResult> {
   const { db } = deps;
   const lead = await findLead({ db, tenantId, id: leadId });
@@ -126,8 +135,9 @@ export async function followUpLead({
 
   const [tenant] = await db.select().from(tenants).where(eq(tenants.id, tenantId)).limit(1);
   if (!tenant) return { skipped: 'lead_not_found', leadId };
-  const previous = (lead.qualification as { interest?: unknown } | null)?.interest;
-  const interest = mergeInterest(previous, extractInterest(inbound.body));
+  // A model qualification keeps the rules' reading as `rulesInterest`: that is what merges with the next message.
+  const stored = lead.qualification as { interest?: unknown; rulesInterest?: unknown } | null;
+  const interest = mergeInterest(stored?.rulesInterest ?? stored?.interest, extractInterest(inbound.body));
   const linked = await linkedCar(deps, tenantId, lead.carId);
   // A storefront inquiry about one listing ("masih ada?") is about that car, even if the text names none.
   const searchFor: Interest =
@@ -148,6 +158,16 @@ export async function followUpLead({
     locale: tenant.locale,
     currency: tenant.currency,
   });
+  // Outside the transaction: a network call must not hold the lead's row lock. Transient model
+  // failures throw here, before anything is written, so the job retries cleanly.
+  const ai = model
+    ? await modelFollowUp(deps, { tenant, leadId, interest: searchFor, linkedCarId: linked?.id ?? null }, model)
+    : null;
+  const byModel = ai?.path === 'model' ? ai : null;
+  const replyBody = byModel ? byModel.replyDraft : body;
+  const finalScore = byModel ? byModel.qualification.score : score;
+  const finalTemperature: Temperature = byModel ? byModel.qualification.temperature : temperature;
+  const fallbackReason = ai?.path === 'rules' ? ai.fallbackReason : undefined;
   const send = Boolean(tenant.settings?.autoReply) && Boolean(lead.phone) && (await whatsappConnected(deps, tenantId));
 
   const events: InboxEvent[] = [];
@@ -158,24 +178,40 @@ export async function followUpLead({
     if (answered(current.qualification)) return { skipped: 'already_answered', leadId };
     const reply = await insertMessage({
       db: tx,
-      message: { tenantId, leadId, direction: 'out', channel: 'whatsapp', body, status: send ? 'queued' : 'draft' },
+      message: {
+        tenantId,
+        leadId,
+        direction: 'out',
+        channel: 'whatsapp',
+        body: replyBody,
+        status: send ? 'queued' : 'draft',
+      },
     });
     const job = send ? await enqueue(tx, { tenantId, type: 'whatsapp.send', payload: { messageId: reply.id } }) : null;
-    const qualification = {
-      path: 'rules',
-      basedOnMessageId: inbound.id,
-      language: interest.language,
-      interest,
-      score,
-      temperature,
-      reasons,
-      matchedCarIds: matches.cars.map((c) => c.id),
-      relaxedMatch: matches.relaxed,
-      replyMessageId: reply.id,
-      qualifiedAt: deps.clock.now().toISOString(),
-    };
-    const status = statusAfter(current, temperature);
-    const patch: LeadPatch = { score, qualification, ...(status ? { status } : {}) };
+    const qualification = byModel
+      ? {
+          ...byModel.qualification,
+          basedOnMessageId: inbound.id,
+          language: interest.language,
+          rulesInterest: interest,
+          replyMessageId: reply.id,
+        }
+      : {
+          path: 'rules' as const,
+          ...(ai?.path === 'rules' ? { fallbackReason: ai.fallbackReason, fallbackDetail: ai.fallbackDetail } : {}),
+          basedOnMessageId: inbound.id,
+          language: interest.language,
+          interest,
+          score,
+          temperature,
+          reasons,
+          matchedCarIds: matches.cars.map((c) => c.id),
+          relaxedMatch: matches.relaxed,
+          replyMessageId: reply.id,
+          qualifiedAt: deps.clock.now().toISOString(),
+        };
+    const status = statusAfter(current, finalTemperature);
+    const patch: LeadPatch = { score: finalScore, qualification, ...(status ? { status } : {}) };
     const updated = (await updateLead({ db: tx, tenantId, id: leadId, patch }))!;
     await recordAudit({
       db: tx,
@@ -186,9 +222,11 @@ export async function followUpLead({
         targetType: 'lead',
         targetId: leadId,
         metadata: {
-          score,
-          temperature,
-          reasons,
+          path: qualification.path,
+          ...(fallbackReason ? { fallbackReason } : {}),
+          score: finalScore,
+          temperature: finalTemperature,
+          reasons: byModel ? [byModel.qualification.reasoning] : reasons,
           replyMessageId: reply.id,
           replyStatus: reply.status,
           sendJobId: job?.id ?? null,
@@ -202,12 +240,14 @@ export async function followUpLead({
     return {
       leadId,
       basedOnMessageId: inbound.id,
-      score,
-      temperature,
+      score: finalScore,
+      temperature: finalTemperature,
       matchedCarIds: qualification.matchedCarIds,
       replyMessageId: reply.id,
       replyStatus: send ? 'queued' : 'draft',
       sendJobId: job?.id ?? null,
+      path: qualification.path,
+      ...(fallbackReason ? { fallbackReason } : {}),
     };
   });
   publishInbox(deps.bus, events);

@@ -16,7 +16,7 @@ export type FakeOpenAI = FakeServer & {
   ): void;
 };
 
-type ChatRequest = {
+export type ChatRequest = {
   model?: string;
   messages?: unknown[];
   response_format?: { type?: string; json_schema?: { name?: string; schema?: JsonSchema } };
@@ -40,9 +40,11 @@ export function chatCompletion(input: {
   refusal?: string | null;
   model?: string;
   finishReason?: string;
+  usage?: { promptTokens: number; completionTokens: number };
 }): Record<string, unknown> {
-  const prompt = 42;
-  const completion = input.content ? Math.max(1, Math.ceil(input.content.length / 4)) : 1;
+  const prompt = input.usage?.promptTokens ?? 42;
+  const completion =
+    input.usage?.completionTokens ?? (input.content ? Math.max(1, Math.ceil(input.content.length / 4)) : 1);
   return {
     id: `chatcmpl-fake${++completionSeq}`,
     object: 'chat.completion',
@@ -114,8 +116,36 @@ function sampleFor(schema: JsonSchema | undefined, root: JsonSchema): unknown {
   }
 }
 
+/**
+ * Token usage the way the chat API counts it, given a tokenizer: ~3 tokens of framing per message
+ * plus its role and content, 3 to prime the reply, and the response-format schema (which the API
+ * puts in front of the model too). An estimate of the real bill, not a copy of it.
+ */
+export function estimateUsage(
+  body: ChatRequest,
+  content: string,
+  countTokens: (text: string) => number,
+): { promptTokens: number; completionTokens: number } {
+  let prompt = 3;
+  for (const m of (body.messages ?? []) as { role?: string; content?: unknown }[]) {
+    prompt +=
+      3 +
+      countTokens(String(m.role ?? '')) +
+      countTokens(typeof m.content === 'string' ? m.content : JSON.stringify(m.content ?? ''));
+  }
+  if (body.response_format?.json_schema) prompt += countTokens(JSON.stringify(body.response_format.json_schema));
+  return { promptTokens: prompt, completionTokens: countTokens(content) };
+}
+
 export function startFakeOpenAI(
-  options: { apiKey?: string; models?: string[]; port?: number; respond?: (body: ChatRequest) => string } = {},
+  options: {
+    apiKey?: string;
+    models?: string[];
+    port?: number;
+    respond?: (body: ChatRequest) => string;
+    /** When given, unscripted completions report usage estimated with this tokenizer (see estimateUsage). */
+    countTokens?: (text: string) => number;
+  } = {},
 ): FakeOpenAI {
   const apiKey = options.apiKey ?? 'sk-fake-openai-key';
   const models = options.models ?? ['gpt-4o-mini', 'gpt-4o', 'text-embedding-3-small'];
@@ -147,7 +177,8 @@ export function startFakeOpenAI(
           : schema
             ? JSON.stringify(sampleFor(schema, schema))
             : 'Terima kasih, tim kami akan segera menghubungi Anda.';
-        return { json: chatCompletion({ content, model: body.model }) };
+        const usage = options.countTokens ? estimateUsage(body, content, options.countTokens) : undefined;
+        return { json: chatCompletion({ content, model: body.model, ...(usage ? { usage } : {}) }) };
       }
       return openAIError(404, `Invalid URL (${req.method} ${req.path})`);
     },

@@ -2,7 +2,7 @@
 // Idempotent: a lead whose latest inbound message was already answered is left alone.
 import { z } from 'zod';
 import { followUpLead } from '../../services/lead-follow-up';
-import { defineTask, PermanentJobError } from '../registry';
+import { defineTask, PermanentJobError, type TaskDefinition } from '../registry';
 
 export const leadFollowUpPayload = z.object({
   leadId: z.uuid(),
@@ -10,7 +10,7 @@ export const leadFollowUpPayload = z.object({
   messageId: z.uuid().optional(),
 });
 
-export const leadFollowUp = defineTask({
+export const leadFollowUp: TaskDefinition<z.infer<typeof leadFollowUpPayload>> = defineTask({
   type: 'lead.follow_up',
   payload: leadFollowUpPayload,
   maxAttempts: 5,
@@ -20,8 +20,18 @@ export const leadFollowUp = defineTask({
     const tenantId = ctx.job.tenantId;
     if (!tenantId) throw new PermanentJobError('lead.follow_up needs a tenant');
     await ctx.progress(10, 'Reading the inquiry');
-    const result = await followUpLead({ deps: ctx.deps, tenantId, leadId: parsed.data.leadId });
-    await ctx.progress(100, 'skipped' in result ? `Skipped: ${result.skipped}` : `Reply ${result.replyStatus}`);
+    // The model goes first (src/ai/model-step.ts); on the last attempt a model outage falls back to the rules.
+    const lastAttempt = Math.min(ctx.job.maxAttempts, leadFollowUp.maxAttempts ?? ctx.job.maxAttempts);
+    const result = await followUpLead({
+      deps: ctx.deps,
+      tenantId,
+      leadId: parsed.data.leadId,
+      model: { finalAttempt: ctx.job.attempts >= lastAttempt, signal: ctx.signal },
+    });
+    await ctx.progress(
+      100,
+      'skipped' in result ? `Skipped: ${result.skipped}` : `Reply ${result.replyStatus} (${result.path})`,
+    );
     ctx.log.info('lead follow-up done', { ...result });
     return result;
   },

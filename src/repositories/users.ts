@@ -1,5 +1,5 @@
 // Staff accounts of a tenant. E-mails are stored lower-cased; every query is scoped by tenant.
-import { and, asc, count, desc, eq, ne, type SQL } from 'drizzle-orm';
+import { and, asc, count, eq, type SQL } from 'drizzle-orm';
 import { type User, type UserRole, users } from '../../drizzle/schema';
 import type { Executor } from '../db/client';
 
@@ -118,8 +118,9 @@ export async function deleteUser({ db, tenantId, id }: { db: Executor; tenantId:
 }
 
 /**
- * Locks the tenant's active owners other than `exceptId` and counts them. Called inside the transaction
- * that demotes, disables or deletes an owner, so two owners demoting each other cannot both succeed.
+ * Locks every active owner of the tenant (in id order, so concurrent callers queue instead of
+ * deadlocking) and counts those other than `exceptId`. Called inside the transaction that demotes,
+ * disables or deletes an owner: two owners demoting each other cannot both succeed.
  */
 export async function lockOtherActiveOwners({
   db,
@@ -133,10 +134,8 @@ export async function lockOtherActiveOwners({
   const rows = await db
     .select({ id: users.id })
     .from(users)
-    .where(
-      and(eq(users.tenantId, tenantId), eq(users.role, 'owner'), eq(users.status, 'active'), ne(users.id, exceptId)),
-    )
-    .orderBy(desc(users.id))
+    .where(and(eq(users.tenantId, tenantId), eq(users.role, 'owner'), eq(users.status, 'active')))
+    .orderBy(asc(users.id))
     .for('update');
-  return rows.length;
+  return rows.filter((r) => r.id !== exceptId).length;
 }

@@ -27,11 +27,13 @@ export const refillRate = (rule: RateLimitRule) => rule.capacity / (rule.windowS
 /** The decision for a bucket holding `tokensLeft` after this request (one taken if allowed). */
 export function decide(rule: RateLimitRule, tokensLeft: number, allowed: boolean): RateLimitDecision {
   const rate = refillRate(rule);
+  // Whole seconds, rounded up, ignoring floating-point dust (1800.0000000002 s is 1800 s).
+  const seconds = (ms: number) => Math.ceil(ms / 1000 - 1e-6);
   return {
     allowed,
     limit: rule.capacity,
     remaining: Math.max(0, Math.floor(tokensLeft)),
-    resetSeconds: Math.max(0, Math.ceil((rule.capacity - tokensLeft) / rate / 1000)),
-    retryAfterSeconds: allowed ? 0 : Math.max(1, Math.ceil((1 - tokensLeft) / rate / 1000)),
+    resetSeconds: Math.max(0, seconds((rule.capacity - tokensLeft) / rate)),
+    retryAfterSeconds: allowed ? 0 : Math.max(1, seconds((1 - tokensLeft) / rate)),
   };
 }

@@ -13,7 +13,7 @@ export function bearerClaims(c: Context<AppEnv>): Promise<AccessClaims | null> {
   if (!pending) {
     const token = BEARER.exec(c.req.header('authorization') ?? '')?.[1];
     pending = token
-      ? c.var.deps.tokens.verifyAccess(token).catch((err) => {
+      ? c.get('deps').tokens.verifyAccess(token).catch((err) => {
           if (err instanceof InvalidTokenError) return null;
           throw err;
         })

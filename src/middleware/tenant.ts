@@ -24,7 +24,7 @@ export function tenant(options: TenantOptions = {}): MiddlewareHandler<AppEnv> {
   const allowSuspended = options.allowSuspended ?? false;
   return async function tenant(c, next) {
     const host = requestHost(c, trustProxy);
-    const found = host ? await c.var.deps.tenants.resolve(host) : null;
+    const found = host ? await c.get('deps').tenants.resolve(host) : null;
     if (!found) throw new AppError('tenant_not_found', 'No dealership is served at this host');
     if (found.status === 'suspended' && !allowSuspended) {
       throw new AppError('tenant_suspended', 'This dealership is suspended');

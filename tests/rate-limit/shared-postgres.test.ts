@@ -46,7 +46,7 @@ describe('PostgreSQL rate-limit store across instances', () => {
 
   test('concurrent requests on both instances: exactly the capacity gets through', async () => {
     const results = await Promise.all(
-      Array.from({ length: 16 }, (_, i) => hit(i % 2 ? apps.b : apps.a, '203.0.113.2').then((r) => r.status)),
+      Array.from({ length: 16 }, async (_, i) => (await hit(i % 2 ? apps.b : apps.a, '203.0.113.2')).status),
     );
     expect(results.filter((s) => s === 200).length).toBe(6);
     expect(results.filter((s) => s === 429).length).toBe(10);

@@ -13,10 +13,13 @@ export function bearerClaims(c: Context<AppEnv>): Promise<AccessClaims | null> {
   if (!pending) {
     const token = BEARER.exec(c.req.header('authorization') ?? '')?.[1];
     pending = token
-      ? c.get('deps').tokens.verifyAccess(token).catch((err) => {
-          if (err instanceof InvalidTokenError) return null;
-          throw err;
-        })
+      ? c
+          .get('deps')
+          .tokens.verifyAccess(token)
+          .catch((err) => {
+            if (err instanceof InvalidTokenError) return null;
+            throw err;
+          })
       : Promise.resolve(null);
     verified.set(c.req.raw, pending);
   }

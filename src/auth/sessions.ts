@@ -168,7 +168,7 @@ export async function refresh(deps: Deps, tenantId: string, token: string, meta:
   if (row.usedAt) throw await reused();
   if (row.revokedAt || row.expiresAt <= now) throw invalidRefresh();
   const user = await findUserById({ db: deps.db, tenantId, id: row.userId });
-  if (!user || user.status !== 'active') throw invalidRefresh();
+  if (user?.status !== 'active') throw invalidRefresh();
 
   const pair = await deps.db.transaction(async (tx) => {
     // Conditional update: of two refreshes racing with one token, exactly one spends it.

@@ -19,7 +19,7 @@ export function auth(): MiddlewareHandler<AppEnv> {
       .from(users)
       .where(and(eq(users.tenantId, tenant.id), eq(users.id, claims.sub)))
       .limit(1);
-    if (!user || user.status !== 'active') throw unauthorized('Invalid or expired token');
+    if (user?.status !== 'active') throw unauthorized('Invalid or expired token');
     c.set('auth', { userId: user.id, tenantId: tenant.id, role: user.role, email: user.email });
     await next();
   };

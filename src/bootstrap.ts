@@ -9,6 +9,8 @@ import type { Deps } from './lib/deps';
 import { EventBus } from './lib/event-bus';
 import { createLogger, type Logger } from './lib/logger';
 import { createMetrics } from './lib/metrics';
+import { createRateLimitStore } from './lib/rate-limit';
+import type { RateLimitStore } from './lib/rate-limit/store';
 import { TenantCache } from './lib/tenant-cache';
 
 export type DepsOverrides = {
@@ -16,6 +18,7 @@ export type DepsOverrides = {
   clock?: Clock;
   log?: Logger;
   fetch?: typeof fetch;
+  rateLimiter?: RateLimitStore;
   /** Skip applying migrations (the caller already did). */
   skipMigrations?: boolean;
 };
@@ -54,6 +57,7 @@ export async function createDeps(env: Env, overrides: DepsOverrides = {}): Promi
       ttlSeconds: env.ACCESS_TOKEN_TTL_SECONDS,
       clock,
     }),
+    rateLimiter: overrides.rateLimiter ?? createRateLimitStore(env, database.db, log),
     fetch: overrides.fetch ?? fetch,
   };
 }

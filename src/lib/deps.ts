@@ -7,6 +7,7 @@ import type { Clock } from './clock';
 import type { EventBus } from './event-bus';
 import type { Logger } from './logger';
 import type { Metrics } from './metrics';
+import type { RateLimitStore } from './rate-limit/store';
 import type { TenantCache } from './tenant-cache';
 
 export type Deps = {
@@ -21,6 +22,8 @@ export type Deps = {
   /** Host → tenant resolution with a TTL cache. */
   tenants: TenantCache;
   tokens: TokenService;
+  /** Token buckets for the rate-limit middleware (memory per process, or PostgreSQL shared). */
+  rateLimiter: RateLimitStore;
   /** The fetch used for every outgoing provider call (tests may wrap it). */
   fetch: typeof fetch;
 };

@@ -1,6 +1,7 @@
 // createApp(deps): the middleware order and every route mount, top to bottom (STYLE.md practice 3).
 import { Scalar } from '@scalar/hono-api-reference';
 import { Hono } from 'hono';
+import { except } from 'hono/combine';
 import { secureHeaders } from 'hono/secure-headers';
 import { openAPIRouteHandler } from 'hono-openapi';
 import { registerJobMetrics } from './jobs/metrics';
@@ -13,16 +14,20 @@ import { cors } from './middleware/cors';
 import { notFound, onError } from './middleware/error-handler';
 import { platformKey } from './middleware/platform-key';
 import { publicCache } from './middleware/public-cache';
+import { byIpAndTenant, byProviderAndIp, byUserOrIp, rateLimit } from './middleware/rate-limit';
 import { requestContext } from './middleware/request-context';
 import { requestLog } from './middleware/request-log';
 import { tenant } from './middleware/tenant';
 import { openApiDocumentation } from './openapi';
+import { auditLogRoutes } from './routes/admin/audit-logs';
+import { authRoutes, PUBLIC_AUTH_PATHS } from './routes/admin/auth';
 import { eventRoutes } from './routes/admin/events';
 import { integrationTemplateRoutes } from './routes/admin/integration-templates';
 import { integrationRoutes } from './routes/admin/integrations';
 import { adminJobRoutes } from './routes/admin/jobs';
 import { adminLeadMessageRoutes } from './routes/admin/lead-messages';
 import { adminLeadRoutes } from './routes/admin/leads';
+import { userRoutes } from './routes/admin/users';
 import { opsRoutes } from './routes/ops';
 import { platformTemplateRoutes } from './routes/platform/integration-templates';
 import { platformJobRoutes } from './routes/platform/jobs';
@@ -44,6 +49,8 @@ export function createApp(deps: Deps) {
   app.use('/api/*', cors({ origins: env.CORS_ORIGINS, trustProxy: env.TRUST_PROXY }));
   app.use('/webhook/*', bodyLimit({ maxBytes: env.WEBHOOK_BODY_LIMIT_BYTES }), contentType({ allowForm: true }));
   app.use('/api/*', bodyLimit({ maxBytes: env.BODY_LIMIT_BYTES }), contentType());
+  //    Webhooks are limited here, before any webhook route is mounted: per provider and sender IP.
+  app.use('/webhook/*', rateLimit({ group: 'webhooks', key: byProviderAndIp }));
 
   // 2. Any host: operations, platform API, GoHighLevel webhook.
   app.route('/', opsRoutes);
@@ -68,13 +75,28 @@ export function createApp(deps: Deps) {
   app.use('/webhook/fonnte', tenant({ trustProxy: env.TRUST_PROXY, whenSuspended: 'retry' }));
   app.route('/webhook/fonnte', fonnteWebhookRoutes);
 
+  //    Rate limits (src/lib/rate-limit/config.ts; RATE_LIMIT_OVERRIDES): after the tenant, before JWT.
+  const publicReads = rateLimit({ group: 'public', key: byIpAndTenant, methods: ['GET', 'HEAD'] });
+  app.use('/api/tenant', publicReads);
+  app.use('/api/cars', publicReads);
+  app.use('/api/cars/*', publicReads);
+  app.use('/api/leads', rateLimit({ group: 'inquiries', key: byIpAndTenant, methods: ['POST'] }));
+  const signIn = rateLimit({ group: 'login', key: byIpAndTenant, methods: ['POST'] });
+  app.use('/api/admin/auth/login', signIn);
+  app.use('/api/admin/auth/refresh', signIn);
+  app.use('/api/admin/*', rateLimit({ group: 'admin', key: byUserOrIp }));
+
   //    Public storefront (no auth): ETag + short Cache-Control on reads.
   app.use('/api/tenant', publicCache());
   app.route('/api/tenant', tenantRoutes);
   app.route('/api/leads', publicLeadRoutes);
 
-  //    Tenant admin API: bearer JWT bound to the host's tenant; role guards per route.
-  app.use('/api/admin/*', auth());
+  //    Tenant admin API: bearer JWT bound to the host's tenant (sign-in, refresh and sign-out excepted);
+  //    every route guards itself with requireRole().
+  app.use('/api/admin/*', except(PUBLIC_AUTH_PATHS, auth()));
+  app.route('/api/admin/auth', authRoutes);
+  app.route('/api/admin/users', userRoutes);
+  app.route('/api/admin/audit-logs', auditLogRoutes);
   app.route('/api/admin/leads', adminLeadRoutes);
   app.route('/api/admin/leads', adminLeadMessageRoutes);
   app.route('/api/admin/events', eventRoutes());

@@ -10,6 +10,8 @@ import type { Deps } from './lib/deps';
 import { EventBus } from './lib/event-bus';
 import { createLogger, type Logger } from './lib/logger';
 import { createMetrics } from './lib/metrics';
+import { createRateLimitStore } from './lib/rate-limit';
+import type { RateLimitStore } from './lib/rate-limit/store';
 import { TenantCache } from './lib/tenant-cache';
 import { ensureIntegrationTemplates } from './repositories/integration-templates';
 
@@ -18,6 +20,7 @@ export type DepsOverrides = {
   clock?: Clock;
   log?: Logger;
   fetch?: typeof fetch;
+  rateLimiter?: RateLimitStore;
   /** Skip applying migrations (the caller already did). */
   skipMigrations?: boolean;
 };
@@ -59,6 +62,7 @@ export async function createDeps(env: Env, overrides: DepsOverrides = {}): Promi
       clock,
     }),
     secrets: createSecretBox(env.encryptionKeys),
+    rateLimiter: overrides.rateLimiter ?? createRateLimitStore(env, database.db, log),
     fetch: overrides.fetch ?? fetch,
   };
 }

@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { z } from 'zod';
+import { parseRateLimitOverrides, type RateLimitConfig } from './lib/rate-limit/config';
 
 const bool = z
   .enum(['true', 'false', '1', '0', 'yes', 'no'])
@@ -62,7 +63,10 @@ export const envSchema = z.object({
   METRICS_TOKEN: z.string().min(16).optional(),
 
   RATE_LIMIT_STORE: z.enum(['memory', 'postgres']).default('memory'),
+  /** `group:capacity/window[,…]` or `group:off`; see src/lib/rate-limit/config.ts. */
   RATE_LIMIT_OVERRIDES: z.string().optional(),
+  /** Bound on buckets held by the memory store (oldest evicted beyond it). */
+  RATE_LIMIT_MEMORY_MAX_KEYS: z.coerce.number().int().min(100).default(100_000),
 
   WORKER_ENABLED: bool.default(true),
   WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(256).default(8),
@@ -95,8 +99,13 @@ export const envSchema = z.object({
 
 export type RawEnv = z.infer<typeof envSchema>;
 
-export type Env = Omit<RawEnv, 'JWT_KEYS' | 'ENCRYPTION_KEYS' | 'PLATFORM_API_KEYS' | 'SEED_DEMO'> & {
+export type Env = Omit<
+  RawEnv,
+  'JWT_KEYS' | 'ENCRYPTION_KEYS' | 'PLATFORM_API_KEYS' | 'SEED_DEMO' | 'RATE_LIMIT_OVERRIDES'
+> & {
   jwtKeys: { kid: string; secret: string }[];
+  /** Token-bucket rule per rate-limit group (defaults with RATE_LIMIT_OVERRIDES applied; null = off). */
+  rateLimits: RateLimitConfig;
   encryptionKeys: { kid: string; key: Buffer }[];
   platformApiKeys: string[];
   seedDemo: boolean;
@@ -189,12 +198,23 @@ export function parseEnv(source: Record<string, string | undefined>): Env {
     if (key.length < 32) problems.push('PLATFORM_API_KEYS: every key must be at least 32 characters');
   }
 
+  const rateLimits = parseRateLimitOverrides(raw.RATE_LIMIT_OVERRIDES);
+  problems.push(...rateLimits.problems);
+
   if (problems.length > 0) throw new EnvError(problems);
 
-  const { JWT_KEYS: _j, ENCRYPTION_KEYS: _e, PLATFORM_API_KEYS: _p, SEED_DEMO, ...rest } = raw;
+  const {
+    JWT_KEYS: _j,
+    ENCRYPTION_KEYS: _e,
+    PLATFORM_API_KEYS: _p,
+    RATE_LIMIT_OVERRIDES: _r,
+    SEED_DEMO,
+    ...rest
+  } = raw;
   return {
     ...rest,
     jwtKeys,
+    rateLimits: rateLimits.config,
     encryptionKeys,
     platformApiKeys,
     seedDemo: SEED_DEMO ?? (!raw.DATABASE_URL && raw.NODE_ENV !== 'test'),

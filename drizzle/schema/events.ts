@@ -1,5 +1,5 @@
 // Raw webhook deliveries (dedupe + durability), the audit log and rate-limit buckets.
-import { index, jsonb, pgEnum, pgTable, real, text, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { doublePrecision, index, jsonb, pgEnum, pgTable, text, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import { createdAt, id, tstz } from './columns';
 import { tenants } from './tenants';
 
@@ -53,7 +53,8 @@ export const rateLimitBuckets = pgTable(
   'rate_limit_buckets',
   {
     key: text().primaryKey(),
-    tokens: real().notNull(),
+    /** Double precision: a float4 bucket drifts (0.99999994 tokens) and refuses requests it should allow. */
+    tokens: doublePrecision().notNull(),
     updatedAt: tstz().notNull().defaultNow(),
     expiresAt: tstz().notNull(),
   },

@@ -17,7 +17,9 @@ export type TokenServiceOptions = {
 };
 
 const ALG = 'HS256';
+/** The `typ` header every access token carries; refresh tokens are opaque and never JWTs. */
 const TOKEN_TYPE = 'access+jwt';
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export class InvalidTokenError extends Error {
   override name = 'InvalidTokenError';
@@ -62,7 +64,12 @@ export function createTokenService(options: TokenServiceOptions) {
           requiredClaims: ['exp', 'iat', 'sub', 'tid', 'iss', 'aud'],
         },
       );
-      if (typeof payload.tid !== 'string' || typeof payload.sub !== 'string') throw new InvalidTokenError('bad claims');
+      if (typeof payload.tid !== 'string' || !UUID.test(payload.tid)) throw new InvalidTokenError('bad tid');
+      if (typeof payload.sub !== 'string' || !UUID.test(payload.sub)) throw new InvalidTokenError('bad sub');
+      // jose checks exp/nbf but not a future iat: a token "issued" later than now was not issued by us.
+      const nowSeconds = options.clock.now().getTime() / 1000;
+      if ((payload.iat ?? 0) > nowSeconds + (options.clockToleranceSeconds ?? 5))
+        throw new InvalidTokenError('issued in the future');
       const role = payload.role;
       if (role !== 'owner' && role !== 'admin' && role !== 'sales') throw new InvalidTokenError('bad role');
       return { sub: payload.sub, tid: payload.tid, role, email: String(payload.email ?? '') };

@@ -8,6 +8,7 @@ import type { SecretBox } from './crypto';
 import type { EventBus } from './event-bus';
 import type { Logger } from './logger';
 import type { Metrics } from './metrics';
+import type { RateLimitStore } from './rate-limit/store';
 import type { TenantCache } from './tenant-cache';
 
 export type Deps = {
@@ -24,6 +25,8 @@ export type Deps = {
   tokens: TokenService;
   /** Encrypts and decrypts integration secrets (Env.encryptionKeys; the first key encrypts). */
   secrets: SecretBox;
+  /** Token buckets for the rate-limit middleware (memory per process, or PostgreSQL shared). */
+  rateLimiter: RateLimitStore;
   /** The fetch used for every outgoing provider call (tests may wrap it). */
   fetch: typeof fetch;
 };

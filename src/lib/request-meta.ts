@@ -5,7 +5,7 @@ import type { AuditActor, AuditEntry } from '../repositories/audit-logs';
 import type { AppEnv } from './app-env';
 
 export function clientIp(c: Context<AppEnv>): string | null {
-  if (c.var.deps.env.TRUST_PROXY) {
+  if (c.get('deps').env.TRUST_PROXY) {
     const xff = c.req.header('x-forwarded-for')?.split(',')[0]?.trim();
     if (xff) return xff;
   }

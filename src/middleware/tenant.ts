@@ -53,7 +53,7 @@ export function tenant(options: TenantOptions = {}): MiddlewareHandler<AppEnv> {
   const whenSuspended = options.whenSuspended ?? (options.allowSuspended ? 'allow' : 'forbid');
   return async function tenant(c, next) {
     const host = requestHost(c, trustProxy);
-    const found = host ? await c.var.deps.tenants.resolve(host) : null;
+    const found = host ? await c.get('deps').tenants.resolve(host) : null;
     assertTenantServing(found, whenSuspended);
     c.set('tenant', found);
     await next();

@@ -11,11 +11,24 @@ import { createTestDatabase, type TestDatabase } from './db';
 
 export type TestApp = Awaited<ReturnType<typeof createTestApp>>;
 
+/**
+ * Requests from app.request() all come from one unknown IP, so production limits (5 inquiries an hour)
+ * would trip ordinary tests. The limiter still runs, with room to spare; tests/rate-limit sets real rules.
+ */
+export const GENEROUS_RATE_LIMITS = ['public', 'inquiries', 'login', 'admin', 'webhooks']
+  .map((group) => `${group}:1000000/60s`)
+  .join(',');
+
 export async function createTestApp(
   options: { env?: Record<string, string>; overrides?: Omit<DepsOverrides, 'database'>; database?: TestDatabase } = {},
 ) {
   const database = options.database ?? (await createTestDatabase());
-  const env = parseEnv({ NODE_ENV: 'test', LOG_LEVEL: 'silent', ...options.env });
+  const env = parseEnv({
+    NODE_ENV: 'test',
+    LOG_LEVEL: 'silent',
+    RATE_LIMIT_OVERRIDES: GENEROUS_RATE_LIMITS,
+    ...options.env,
+  });
   const deps = await createDeps(env, { ...options.overrides, database, skipMigrations: true });
   const app = createApp(deps);
 

@@ -1,9 +1,12 @@
 // The shared tenant-isolation and authorization suite, run against every admin route:
-// no token → 401; expired, tampered (wrong key, alg none, missing exp), refresh-like and
-// other-tenant tokens → 401; another tenant's object id → 404; too low a role → 403.
+// no token → 401; expired, tampered (wrong key, unknown kid, alg none, missing exp, wrong typ),
+// refresh tokens used as bearer, disabled users' and other-tenant tokens → 401; another tenant's
+// object id → 404; too low a role → 403.
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test';
 import { SignJWT, UnsecuredJWT } from 'jose';
 import type { Tenant, User, UserRole } from '../../drizzle/schema';
+import { hashRefreshToken, newRefreshToken } from '../../src/auth/refresh-token';
+import { insertRefreshToken } from '../../src/repositories/refresh-tokens';
 import { createTenant, createTestApp, createUser, type TestApp, tokenFor } from './app';
 
 export type IsolationContext = {
@@ -14,6 +17,8 @@ export type IsolationContext = {
   other: Tenant;
   users: Record<UserRole, User>;
   otherOwner: User;
+  /** A disabled owner of `home`: its still-unexpired tokens must not work. */
+  disabledOwner: User;
 };
 
 export type AdminRouteSpec = {
@@ -46,7 +51,8 @@ export function runIsolationSuite(name: string, routes: AdminRouteSpec[]) {
         sales: await createUser(ctx.t.deps, ctx.home.id, { role: 'sales' }),
       };
       ctx.otherOwner = await createUser(ctx.t.deps, ctx.other.id, { role: 'owner' });
-    });
+      ctx.disabledOwner = await createUser(ctx.t.deps, ctx.home.id, { role: 'owner', status: 'disabled' });
+    }, 120_000);
     afterAll(() => ctx.t.close());
 
     const send = async (
@@ -117,10 +123,43 @@ export function runIsolationSuite(name: string, routes: AdminRouteSpec[]) {
           }),
         ).toString('base64url');
         const tampered = `${h}.${tamperedPayload}.${valid.split('.')[2]}`;
-        for (const token of [expired, wrongKey, none, noExp, tampered, 'not-a-jwt']) {
+        const unknownKid = await new SignJWT(claims())
+          .setProtectedHeader({ alg: 'HS256', kid: 'retired', typ: 'access+jwt' })
+          .setSubject(ctx.users.owner.id)
+          .setIssuer(base().iss)
+          .setAudience(base().aud)
+          .setIssuedAt(now)
+          .setExpirationTime(now + 600)
+          .sign(key());
+        const plainJwt = await new SignJWT(claims())
+          .setProtectedHeader({ alg: 'HS256', kid, typ: 'JWT' })
+          .setSubject(ctx.users.owner.id)
+          .setIssuer(base().iss)
+          .setAudience(base().aud)
+          .setIssuedAt(now)
+          .setExpirationTime(now + 600)
+          .sign(key());
+        for (const token of [expired, wrongKey, none, noExp, tampered, unknownKid, plainJwt, 'not-a-jwt']) {
           const res = await send(route, token);
           expect({ token: token.slice(0, 16), status: res.status }).toEqual({ token: token.slice(0, 16), status: 401 });
         }
+      });
+
+      test(`${label}: a refresh token as bearer, a disabled user's token → 401`, async () => {
+        const refreshToken = newRefreshToken();
+        await insertRefreshToken({
+          db: ctx.t.db,
+          tenantId: ctx.home.id,
+          values: {
+            userId: ctx.users.owner.id,
+            familyId: crypto.randomUUID(),
+            tokenHash: hashRefreshToken(refreshToken),
+            expiresAt: new Date(Date.now() + 3_600_000),
+            userAgent: null,
+          },
+        });
+        expect((await send(route, refreshToken)).status).toBe(401);
+        expect((await send(route, await tokenFor(ctx.t.deps, ctx.disabledOwner))).status).toBe(401);
       });
 
       test(`${label}: another tenant's token → 401`, async () => {

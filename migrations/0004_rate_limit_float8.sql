@@ -1,0 +1,1 @@
+ALTER TABLE "rate_limit_buckets" ALTER COLUMN "tokens" SET DATA TYPE double precision;

@@ -1,0 +1,106 @@
+// Refresh-token rows: only the SHA-256 of each opaque token is stored. Tokens rotated from one sign-in
+// share a family so that a spent token presented again can revoke every token of that session.
+import { and, eq, isNull } from 'drizzle-orm';
+import { type RefreshToken, refreshTokens } from '../../drizzle/schema';
+import type { Executor } from '../db/client';
+
+export async function insertRefreshToken({
+  db,
+  tenantId,
+  values,
+}: {
+  db: Executor;
+  tenantId: string;
+  values: { userId: string; familyId: string; tokenHash: string; expiresAt: Date; userAgent: string | null };
+}): Promise<RefreshToken> {
+  const [row] = await db
+    .insert(refreshTokens)
+    .values({ ...values, tenantId })
+    .returning();
+  return row!;
+}
+
+export async function findRefreshTokenByHash({
+  db,
+  tenantId,
+  tokenHash,
+}: {
+  db: Executor;
+  tenantId: string;
+  tokenHash: string;
+}): Promise<RefreshToken | null> {
+  const [row] = await db
+    .select()
+    .from(refreshTokens)
+    .where(and(eq(refreshTokens.tenantId, tenantId), eq(refreshTokens.tokenHash, tokenHash)))
+    .limit(1);
+  return row ?? null;
+}
+
+/** Marks a token spent only if nobody spent or revoked it first: exactly one of two racing refreshes wins. */
+export async function spendRefreshToken({
+  db,
+  tenantId,
+  id,
+  at,
+}: {
+  db: Executor;
+  tenantId: string;
+  id: string;
+  at: Date;
+}): Promise<boolean> {
+  const rows = await db
+    .update(refreshTokens)
+    .set({ usedAt: at })
+    .where(
+      and(
+        eq(refreshTokens.tenantId, tenantId),
+        eq(refreshTokens.id, id),
+        isNull(refreshTokens.usedAt),
+        isNull(refreshTokens.revokedAt),
+      ),
+    )
+    .returning({ id: refreshTokens.id });
+  return rows.length === 1;
+}
+
+export async function revokeRefreshFamily({
+  db,
+  tenantId,
+  familyId,
+  at,
+}: {
+  db: Executor;
+  tenantId: string;
+  familyId: string;
+  at: Date;
+}): Promise<number> {
+  const rows = await db
+    .update(refreshTokens)
+    .set({ revokedAt: at })
+    .where(
+      and(eq(refreshTokens.tenantId, tenantId), eq(refreshTokens.familyId, familyId), isNull(refreshTokens.revokedAt)),
+    )
+    .returning({ id: refreshTokens.id });
+  return rows.length;
+}
+
+/** Ends every session of a user (password change, disabling). */
+export async function revokeUserRefreshTokens({
+  db,
+  tenantId,
+  userId,
+  at,
+}: {
+  db: Executor;
+  tenantId: string;
+  userId: string;
+  at: Date;
+}): Promise<number> {
+  const rows = await db
+    .update(refreshTokens)
+    .set({ revokedAt: at })
+    .where(and(eq(refreshTokens.tenantId, tenantId), eq(refreshTokens.userId, userId), isNull(refreshTokens.revokedAt)))
+    .returning({ id: refreshTokens.id });
+  return rows.length;
+}

@@ -1,0 +1,69 @@
+// /api/admin/audit-logs: the tenant's audit trail, newest first (owners and admins).
+import { Hono } from 'hono';
+import { describeRoute } from 'hono-openapi';
+import { z } from 'zod';
+import type { AuditLog } from '../../../drizzle/schema';
+import type { AppEnv } from '../../lib/app-env';
+import { validationFailed } from '../../lib/errors';
+import { validate } from '../../lib/validate';
+import { requireRole } from '../../middleware/require-role';
+import { listAuditLogs } from '../../repositories/audit-logs';
+
+const listQuery = z.object({
+  page: z.coerce.number().int().min(1).max(100_000).default(1),
+  limit: z.coerce.number().int().min(1).max(100).default(20),
+  action: z
+    .string()
+    .regex(/^[a-z_]+(\.[a-z_]+)+$/, 'An action such as auth.login or user.update')
+    .max(100)
+    .optional(),
+  actorId: z.uuid().optional(),
+  from: z.iso.datetime({ offset: true }).optional(),
+  to: z.iso.datetime({ offset: true }).optional(),
+});
+
+export function auditLogView(row: AuditLog) {
+  return {
+    id: row.id,
+    actorType: row.actorType,
+    actorId: row.actorId,
+    action: row.action,
+    targetType: row.targetType,
+    targetId: row.targetId,
+    ip: row.ip,
+    userAgent: row.userAgent,
+    requestId: row.requestId,
+    metadata: row.metadata,
+    createdAt: row.createdAt.toISOString(),
+  };
+}
+
+export const auditLogRoutes = new Hono<AppEnv>().get(
+  '/',
+  describeRoute({
+    tags: ['Audit'],
+    summary: 'Audit log of the tenant (admin, owner)',
+    description:
+      'Newest first. Filters: `action` (exact, e.g. `auth.login_failed`), `actorId`, `from` (inclusive) and `to` ' +
+      '(exclusive) as ISO-8601 timestamps. IPs are masked (/24, /48); secrets in `metadata` read `[REDACTED]`.',
+    security: [{ bearerAuth: [] }],
+    responses: { 200: { description: 'Paginated `{data, meta}`' } },
+  }),
+  requireRole('admin'),
+  validate('query', listQuery),
+  async (c) => {
+    const { page, limit, action, actorId, from, to } = c.req.valid('query');
+    const fromDate = from ? new Date(from) : undefined;
+    const toDate = to ? new Date(to) : undefined;
+    if (fromDate && toDate && fromDate > toDate)
+      throw validationFailed([{ path: 'to', message: 'Must not be before from' }]);
+    const { rows, total } = await listAuditLogs({
+      db: c.var.deps.db,
+      tenantId: c.var.tenant.id,
+      filters: { action, actorId, from: fromDate, to: toDate },
+      page,
+      limit,
+    });
+    return c.json({ data: rows.map(auditLogView), meta: { page, limit, total, totalPages: Math.ceil(total / limit) } });
+  },
+);

@@ -1,0 +1,159 @@
+// Sign-in: the response shape, one answer for unknown e-mail and wrong password (at the same cost),
+// and the per-account lockout with its expiry, driven by a manual clock.
+import { afterAll, beforeAll, describe, expect, test } from 'bun:test';
+import { and, eq } from 'drizzle-orm';
+import { auditLogs } from '../../drizzle/schema';
+import { manualClock } from '../../src/lib/clock';
+import { createTenant, createTestApp, createUser, json, type TestApp } from '../helpers/app';
+
+describe('POST /api/admin/auth/login', () => {
+  let t: TestApp;
+  const clock = manualClock('2026-03-01T08:00:00Z');
+  let tenantId: string;
+  let otherTenantId: string;
+  beforeAll(async () => {
+    t = await createTestApp({ overrides: { clock } });
+    tenantId = (await createTenant(t.deps, { slug: 'acme' })).id;
+    otherTenantId = (await createTenant(t.deps, { slug: 'other' })).id;
+    await createUser(t.deps, tenantId, { role: 'admin', email: 'ana@acme.test', name: 'Ana' });
+    await createUser(t.deps, tenantId, { role: 'sales', email: 'sam@acme.test' });
+    await createUser(t.deps, tenantId, { role: 'sales', email: 'gone@acme.test', status: 'disabled' });
+    await createUser(t.deps, tenantId, { role: 'sales', email: 'lock@acme.test' });
+    await createUser(t.deps, tenantId, { role: 'sales', email: 'slow@acme.test' });
+    await createUser(t.deps, tenantId, { role: 'sales', email: 'reset@acme.test' });
+    await createUser(t.deps, otherTenantId, { role: 'owner', email: 'ana@acme.test' });
+  }, 120_000);
+  afterAll(() => t.close());
+
+  const login = (email: string, password: string, host = 'acme.localhost') =>
+    t.request(host, '/api/admin/auth/login', {
+      method: 'POST',
+      json: { email, password },
+      headers: { 'user-agent': 'bun-test' },
+    });
+  const PASSWORD = 'correct-horse-battery-staple';
+
+  test('correct credentials: token pair and the user, never the hash', async () => {
+    const res = await login('  ANA@acme.test ', PASSWORD);
+    expect(res.status).toBe(200);
+    const body = await json(res);
+    expect(body).toMatchObject({ tokenType: 'Bearer', expiresIn: 900 });
+    expect(typeof body.accessToken).toBe('string');
+    expect(body.refreshToken).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    expect(Object.keys(body.user).sort()).toEqual(
+      ['createdAt', 'email', 'id', 'lastLoginAt', 'name', 'role', 'status', 'updatedAt'].sort(),
+    );
+    expect(body.user).toMatchObject({ email: 'ana@acme.test', role: 'admin', lastLoginAt: clock.now().toISOString() });
+    const me = await t.request('acme.localhost', '/api/admin/auth/me', { token: body.accessToken });
+    expect(me.status).toBe(200);
+    expect((await json(me)).data.email).toBe('ana@acme.test');
+  });
+
+  test('the same e-mail in another tenant is another account', async () => {
+    const res = await login('ana@acme.test', PASSWORD, 'other.localhost');
+    expect((await json(res)).user.role).toBe('owner');
+  });
+
+  test('unknown e-mail, wrong password and disabled account give the same 401', async () => {
+    const bodies = [];
+    for (const [email, password] of [
+      ['nobody@acme.test', PASSWORD],
+      ['sam@acme.test', 'wrong-password-entirely'],
+      ['gone@acme.test', PASSWORD],
+    ] as const) {
+      const res = await login(email, password);
+      expect(res.status).toBe(401);
+      const body = await json(res);
+      bodies.push({ code: body.error.code, message: body.error.message });
+    }
+    expect(bodies[0]).toEqual({ code: 'invalid_credentials', message: 'E-mail or password is incorrect' });
+    expect(bodies[1]).toEqual(bodies[0]);
+    expect(bodies[2]).toEqual(bodies[0]);
+  });
+
+  test('an unknown e-mail costs an argon2 verification, like a wrong password', async () => {
+    const time = async (email: string) => {
+      const start = performance.now();
+      await login(email, 'not-the-password-123');
+      return performance.now() - start;
+    };
+    const median = (xs: number[]) => xs.sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+    const unknown: number[] = [];
+    const wrong: number[] = [];
+    for (let i = 0; i < 3; i++) {
+      unknown.push(await time(`ghost${i}@acme.test`));
+      wrong.push(await time('slow@acme.test'));
+    }
+    // A plain lookup miss takes about a millisecond; argon2id with 19 MiB takes tens of them.
+    expect(median(unknown)).toBeGreaterThan(median(wrong) * 0.5);
+    expect(median(unknown)).toBeLessThan(median(wrong) * 2);
+  });
+
+  test('malformed body is 400, not 401', async () => {
+    const res = await t.request('acme.localhost', '/api/admin/auth/login', { method: 'POST', json: { email: 'x' } });
+    expect(res.status).toBe(400);
+    expect((await json(res)).error.code).toBe('validation_failed');
+  });
+
+  test('5 failures in 15 minutes lock the account (429 + Retry-After) until the window ends', async () => {
+    clock.set('2026-03-02T09:00:00Z');
+    for (let i = 0; i < 5; i++) {
+      expect((await login('lock@acme.test', `wrong-${i}-password`)).status).toBe(401);
+      clock.advance(60_000); // one a minute: the window started at 09:00 and ends at 09:15
+    }
+    const locked = await login('lock@acme.test', PASSWORD); // even the right password
+    expect(locked.status).toBe(429);
+    expect((await json(locked)).error.code).toBe('too_many_attempts');
+    expect(locked.headers.get('retry-after')).toBe(String(10 * 60)); // 09:05 → 09:15
+
+    // Attempts during the lock do not extend it.
+    clock.set('2026-03-02T09:14:59Z');
+    expect((await login('lock@acme.test', 'wrong-again-password')).status).toBe(429);
+    expect((await login('lock@acme.test', PASSWORD)).status).toBe(429);
+    clock.set('2026-03-02T09:15:00Z');
+    expect((await login('lock@acme.test', PASSWORD)).status).toBe(200);
+  });
+
+  test('unknown e-mails lock exactly like real ones (no account enumeration)', async () => {
+    clock.set('2026-03-03T09:00:00Z');
+    for (let i = 0; i < 5; i++) expect((await login('ghost@acme.test', 'wrong-password-x')).status).toBe(401);
+    const res = await login('ghost@acme.test', 'wrong-password-x');
+    expect(res.status).toBe(429);
+    expect(res.headers.get('retry-after')).toBe(String(15 * 60));
+  });
+
+  test('failures spread beyond 15 minutes never lock; a success resets the count', async () => {
+    clock.set('2026-03-04T09:00:00Z');
+    for (let i = 0; i < 4; i++) expect((await login('reset@acme.test', 'wrong-password-x')).status).toBe(401);
+    clock.advance(15 * 60_000); // window over: the next failure starts a new one
+    for (let i = 0; i < 4; i++) expect((await login('reset@acme.test', 'wrong-password-x')).status).toBe(401);
+    expect((await login('reset@acme.test', PASSWORD)).status).toBe(200);
+    for (let i = 0; i < 4; i++) expect((await login('reset@acme.test', 'wrong-password-x')).status).toBe(401);
+    expect((await login('reset@acme.test', PASSWORD)).status).toBe(200);
+  });
+
+  test('the lockout is per tenant', async () => {
+    clock.set('2026-03-05T09:00:00Z');
+    for (let i = 0; i < 5; i++) await login('ana@acme.test', 'wrong-password-x');
+    expect((await login('ana@acme.test', PASSWORD)).status).toBe(429);
+    expect((await login('ana@acme.test', PASSWORD, 'other.localhost')).status).toBe(200);
+  });
+
+  test('sign-ins and failures are audited, without the password', async () => {
+    const rows = await t.db
+      .select()
+      .from(auditLogs)
+      .where(and(eq(auditLogs.tenantId, tenantId), eq(auditLogs.action, 'auth.login_failed')));
+    const wrong = rows.find((r) => r.metadata.email === 'sam@acme.test');
+    expect(wrong).toMatchObject({ actorType: 'system', userAgent: 'bun-test', targetType: 'user' });
+    expect(wrong!.metadata).toMatchObject({ reason: 'wrong_password', failures: 1, locked: false });
+    expect(JSON.stringify(rows)).not.toContain('wrong-password-entirely');
+    expect(rows.find((r) => r.metadata.email === 'nobody@acme.test')?.metadata.reason).toBe('unknown_email');
+    const ok = await t.db
+      .select()
+      .from(auditLogs)
+      .where(and(eq(auditLogs.tenantId, tenantId), eq(auditLogs.action, 'auth.login')));
+    expect(ok.length).toBeGreaterThan(0);
+    expect(ok[0]!.actorType).toBe('user');
+  });
+});

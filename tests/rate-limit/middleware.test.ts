@@ -1,0 +1,168 @@
+// The rate-limit middleware in the real app: which routes each group covers, what it keys on,
+// the RateLimit-* headers and 429 rate_limited with Retry-After, driven by a manual clock.
+import { afterAll, beforeAll, describe, expect, test } from 'bun:test';
+import type { User } from '../../drizzle/schema';
+import { parseEnv } from '../../src/env';
+import { manualClock } from '../../src/lib/clock';
+import { DEFAULT_RATE_LIMITS, parseRateLimitOverrides } from '../../src/lib/rate-limit/config';
+import { createTenant, createTestApp, createUser, json, type TestApp, tokenFor } from '../helpers/app';
+
+describe('RATE_LIMIT_OVERRIDES', () => {
+  test('group:capacity/window with s, m, h, d or bare seconds; group:off', () => {
+    const { config, problems } = parseRateLimitOverrides('login:10/1m, inquiries:3/2h,admin:off,public:50/30');
+    expect(problems).toEqual([]);
+    expect(config.login).toEqual({ capacity: 10, windowSeconds: 60 });
+    expect(config.inquiries).toEqual({ capacity: 3, windowSeconds: 7200 });
+    expect(config.admin).toBeNull();
+    expect(config.public).toEqual({ capacity: 50, windowSeconds: 30 });
+    expect(config.webhooks).toEqual(DEFAULT_RATE_LIMITS.webhooks);
+  });
+
+  test('bad entries fail start-up with every problem listed', () => {
+    expect(() => parseEnv({ NODE_ENV: 'test', RATE_LIMIT_OVERRIDES: 'logins:5/1m,login:0/1m,admin:5/1y' })).toThrow(
+      /logins:5\/1m[\s\S]*login:0\/1m[\s\S]*admin:5\/1y/,
+    );
+    expect(parseEnv({ NODE_ENV: 'test' }).rateLimits).toEqual(DEFAULT_RATE_LIMITS);
+  });
+});
+
+describe('rate-limit middleware', () => {
+  let t: TestApp;
+  const clock = manualClock('2026-07-01T00:00:00Z');
+  let owner: User;
+  let sales: User;
+  beforeAll(async () => {
+    t = await createTestApp({
+      overrides: { clock },
+      env: {
+        TRUST_PROXY: 'true',
+        RATE_LIMIT_OVERRIDES: 'public:3/1m,inquiries:2/1h,login:2/1m,admin:4/1m,webhooks:2/1m',
+      },
+    });
+    const acme = await createTenant(t.deps, { slug: 'acme' });
+    await createTenant(t.deps, { slug: 'other' });
+    owner = await createUser(t.deps, acme.id, { role: 'owner', email: 'o@acme.test' });
+    sales = await createUser(t.deps, acme.id, { role: 'sales', email: 's@acme.test' });
+  }, 120_000);
+  afterAll(() => t.close());
+
+  let ipCounter = 1;
+  const freshIp = () => `198.51.100.${ipCounter++}`;
+  const get = (path: string, ip: string, host = 'acme.localhost', init: Parameters<TestApp['request']>[2] = {}) =>
+    t.request(host, path, { ...init, headers: { 'x-forwarded-for': ip, ...(init.headers as object) } });
+
+  test('public reads carry RateLimit-* headers and turn into 429 rate_limited with Retry-After', async () => {
+    const ip = freshIp();
+    const seen = [];
+    for (let i = 0; i < 3; i++) {
+      const res = await get('/api/tenant', ip);
+      expect(res.status).toBe(200);
+      seen.push([res.headers.get('ratelimit-limit'), res.headers.get('ratelimit-remaining')]);
+    }
+    expect(seen).toEqual([
+      ['3', '2'],
+      ['3', '1'],
+      ['3', '0'],
+    ]);
+    const limited = await get('/api/tenant', ip);
+    expect(limited.status).toBe(429);
+    expect((await json(limited)).error.code).toBe('rate_limited');
+    expect(limited.headers.get('retry-after')).toBe('20'); // 3 per minute: one token every 20 s
+    expect(limited.headers.get('ratelimit-remaining')).toBe('0');
+    expect(limited.headers.get('ratelimit-reset')).toBe('60');
+    expect(limited.headers.get('cache-control')).toBeNull();
+    clock.advance(20_000);
+    expect((await get('/api/tenant', ip)).status).toBe(200);
+  });
+
+  test('public reads are keyed by IP and tenant', async () => {
+    const ip = freshIp();
+    for (let i = 0; i < 3; i++) await get('/api/cars', ip);
+    expect((await get('/api/cars/some-slug', ip)).status).toBe(429); // /api/cars* share the bucket
+    expect((await get('/api/tenant', ip, 'other.localhost')).status).toBe(200);
+    expect((await get('/api/tenant', freshIp())).status).toBe(200);
+  });
+
+  test('inquiries: POST /api/leads is limited, reads are not counted there', async () => {
+    const ip = freshIp();
+    const post = () => get('/api/leads', ip, 'acme.localhost', { method: 'POST', json: { name: 'Budi' } });
+    for (let i = 0; i < 2; i++) expect((await post()).status).not.toBe(429);
+    const limited = await post();
+    expect(limited.status).toBe(429);
+    expect(limited.headers.get('retry-after')).toBe('1800');
+  });
+
+  test('login: sign-in and refresh share a per-IP bucket; the account lockout is separate', async () => {
+    const ip = freshIp();
+    const login = () =>
+      get('/api/admin/auth/login', ip, 'acme.localhost', {
+        method: 'POST',
+        json: { email: 'o@acme.test', password: 'wrong-password-here' },
+      });
+    expect((await login()).status).toBe(401);
+    const refresh = await get('/api/admin/auth/refresh', ip, 'acme.localhost', {
+      method: 'POST',
+      json: { refreshToken: 'x'.repeat(43) },
+    });
+    expect(refresh.status).toBe(401);
+    expect(refresh.headers.get('ratelimit-limit')).toBe('2'); // the tighter group is reported
+    const limited = await login();
+    expect(limited.status).toBe(429);
+    expect((await json(limited)).error.code).toBe('rate_limited');
+    // Another client can still sign in to the same account.
+    const other = await get('/api/admin/auth/login', freshIp(), 'acme.localhost', {
+      method: 'POST',
+      json: { email: 'o@acme.test', password: 'correct-horse-battery-staple' },
+    });
+    expect(other.status).toBe(200);
+  });
+
+  test('admin: keyed by user once signed in (IP does not matter), by IP before', async () => {
+    const token = await tokenFor(t.deps, sales);
+    for (let i = 0; i < 4; i++) {
+      const res = await get('/api/admin/auth/me', freshIp(), 'acme.localhost', { token });
+      expect(res.status).toBe(200);
+      expect(res.headers.get('ratelimit-remaining')).toBe(String(3 - i));
+    }
+    expect((await get('/api/admin/auth/me', freshIp(), 'acme.localhost', { token })).status).toBe(429);
+    // Another user from the same IPs is unaffected.
+    const ownerToken = await tokenFor(t.deps, owner);
+    expect(
+      (await get('/api/admin/auth/me', `198.51.100.${ipCounter - 1}`, 'acme.localhost', { token: ownerToken })).status,
+    ).toBe(200);
+    // Without a valid token, requests count against the IP, and a forged token does not escape it.
+    const ip = freshIp();
+    for (let i = 0; i < 4; i++) expect((await get('/api/admin/users', ip)).status).toBe(401);
+    const forged = await get('/api/admin/users', ip, 'acme.localhost', { token: `${token.slice(0, -4)}AAAA` });
+    expect(forged.status).toBe(429);
+  });
+
+  test('webhooks: per provider and IP, no tenant needed', async () => {
+    const ip = freshIp();
+    for (let i = 0; i < 2; i++)
+      expect((await get('/webhook/fonnte/abc', ip, 'localhost', { method: 'POST' })).status).not.toBe(429);
+    expect((await get('/webhook/fonnte/xyz', ip, 'localhost', { method: 'POST' })).status).toBe(429);
+    expect((await get('/webhook/ghl', ip, 'localhost', { method: 'POST' })).status).not.toBe(429);
+  });
+
+  test('unlimited routes carry no RateLimit headers', async () => {
+    const res = await t.request('acme.localhost', '/health');
+    expect(res.headers.get('ratelimit-limit')).toBeNull();
+  });
+});
+
+describe('a group switched off', () => {
+  test('no headers, no limit', async () => {
+    const t = await createTestApp({ env: { RATE_LIMIT_OVERRIDES: 'public:off' } });
+    try {
+      await createTenant(t.deps, { slug: 'acme' });
+      for (let i = 0; i < 3; i++) {
+        const res = await t.request('acme.localhost', '/api/tenant');
+        expect(res.status).toBe(200);
+        expect(res.headers.get('ratelimit-limit')).toBeNull();
+      }
+    } finally {
+      await t.close();
+    }
+  }, 120_000);
+});

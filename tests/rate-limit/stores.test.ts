@@ -1,0 +1,119 @@
+// Both rate-limit stores behind one interface give the same token-bucket answers; the memory store
+// stays bounded, the PostgreSQL store cleans up refilled buckets.
+import { afterAll, beforeAll, describe, expect, test } from 'bun:test';
+import { sql } from 'drizzle-orm';
+import { queryRows } from '../../src/db/client';
+import type { RateLimitRule } from '../../src/lib/rate-limit/config';
+import { MemoryRateLimitStore } from '../../src/lib/rate-limit/memory-store';
+import { PostgresRateLimitStore } from '../../src/lib/rate-limit/postgres-store';
+import type { RateLimitStore } from '../../src/lib/rate-limit/store';
+import { createTestDatabase, type TestDatabase } from '../helpers/db';
+
+const T0 = Date.parse('2026-06-01T00:00:00Z');
+/** 5 tokens, refilled at 1 per 12 s. */
+const rule: RateLimitRule = { capacity: 5, windowSeconds: 60 };
+
+let database: TestDatabase;
+beforeAll(async () => {
+  database = await createTestDatabase();
+}, 120_000);
+afterAll(() => database.close());
+
+const stores: [string, () => RateLimitStore][] = [
+  ['memory', () => new MemoryRateLimitStore()],
+  // Housekeeping is off here: these tests jump the clock around, and a cleanup at "one hour later"
+  // would delete the buckets the next test is filling at T0. Cleanup has its own test below.
+  ['postgres', () => new PostgresRateLimitStore({ db: database.db, cleanupIntervalMs: Number.POSITIVE_INFINITY })],
+];
+
+for (const [name, make] of stores) {
+  describe(`${name} store`, () => {
+    let n = 0;
+    const key = () => `${name}-test-${n++}`;
+
+    test('a full bucket allows `capacity` requests, then refuses with Retry-After', async () => {
+      const store = make();
+      const k = key();
+      const remaining: number[] = [];
+      for (let i = 0; i < 5; i++) {
+        const d = await store.consume(k, rule, T0);
+        expect(d.allowed).toBe(true);
+        remaining.push(d.remaining);
+      }
+      expect(remaining).toEqual([4, 3, 2, 1, 0]);
+      const refused = await store.consume(k, rule, T0);
+      expect(refused).toEqual({ allowed: false, limit: 5, remaining: 0, resetSeconds: 60, retryAfterSeconds: 12 });
+    });
+
+    test('tokens come back at capacity per window, never beyond capacity', async () => {
+      const store = make();
+      const k = key();
+      for (let i = 0; i < 5; i++) await store.consume(k, rule, T0);
+      expect((await store.consume(k, rule, T0 + 11_000)).allowed).toBe(false);
+      const one = await store.consume(k, rule, T0 + 12_000);
+      expect(one).toMatchObject({ allowed: true, remaining: 0 });
+      expect((await store.consume(k, rule, T0 + 12_500)).retryAfterSeconds).toBe(12);
+      // An hour later the bucket is full again, not overfull.
+      const later = await store.consume(k, rule, T0 + 3_600_000);
+      expect(later).toMatchObject({ allowed: true, remaining: 4, resetSeconds: 12 });
+    });
+
+    test('keys are independent', async () => {
+      const store = make();
+      const a = key();
+      const b = key();
+      for (let i = 0; i < 5; i++) await store.consume(a, rule, T0);
+      expect((await store.consume(a, rule, T0)).allowed).toBe(false);
+      expect((await store.consume(b, rule, T0)).allowed).toBe(true);
+    });
+
+    test('a clock that steps back never adds tokens', async () => {
+      const store = make();
+      const k = key();
+      for (let i = 0; i < 5; i++) await store.consume(k, rule, T0);
+      expect((await store.consume(k, rule, T0 - 60_000)).allowed).toBe(false);
+    });
+  });
+}
+
+describe('memory store bounds', () => {
+  test('refilled buckets are swept and the key count never exceeds maxKeys', () => {
+    const store = new MemoryRateLimitStore({ maxKeys: 100, sweepIntervalMs: 1000 });
+    for (let i = 0; i < 1000; i++) store.consume(`ip-${i}`, rule, T0);
+    expect(store.size).toBeLessThanOrEqual(100);
+    // 12 s later every bucket has refilled its one token: the next new key sweeps them all.
+    store.consume('late', rule, T0 + 12_001);
+    expect(store.size).toBe(1);
+  });
+
+  test('a bucket evicted for room starts full (the bound favours memory over precision)', () => {
+    const store = new MemoryRateLimitStore({ maxKeys: 2 });
+    for (let i = 0; i < 5; i++) store.consume('a', rule, T0);
+    store.consume('b', rule, T0);
+    store.consume('c', rule, T0); // evicts 'a', the oldest
+    expect(store.consume('a', rule, T0).allowed).toBe(true);
+  });
+});
+
+describe('postgres store housekeeping', () => {
+  test('cleanup deletes only buckets that have refilled', async () => {
+    const store = new PostgresRateLimitStore({ db: database.db });
+    await store.consume('gc-busy', rule, T0);
+    for (let i = 0; i < 5; i++) await store.consume('gc-drained', rule, T0);
+    // At T0 + 30 s the single-use bucket is full again (12 s); the drained one is not (60 s).
+    const deleted = await store.cleanup(T0 + 30_000);
+    expect(deleted).toBeGreaterThanOrEqual(1);
+    const rows = await queryRows<{ key: string }>(
+      database.db,
+      sql`select key from rate_limit_buckets where key like 'gc-%' order by key`,
+    );
+    expect(rows.map((r) => r.key)).toEqual(['gc-drained']);
+    await store.close();
+  });
+
+  test('concurrent checks on one key hand out exactly `capacity` tokens', async () => {
+    const store = new PostgresRateLimitStore({ db: database.db });
+    const results = await Promise.all(Array.from({ length: 12 }, () => store.consume('race', rule, T0)));
+    expect(results.filter((r) => r.allowed).length).toBe(5);
+  });
+});

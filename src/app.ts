@@ -15,7 +15,9 @@ import { requestContext } from './middleware/request-context';
 import { requestLog } from './middleware/request-log';
 import { tenant } from './middleware/tenant';
 import { openApiDocumentation } from './openapi';
+import { adminCarRoutes } from './routes/admin/cars';
 import { opsRoutes } from './routes/ops';
+import { publicCarRoutes } from './routes/public/cars';
 import { tenantRoutes } from './routes/public/tenant';
 
 export function createApp(deps: Deps) {
@@ -44,9 +46,12 @@ export function createApp(deps: Deps) {
   //    Public storefront (no auth): ETag + short Cache-Control on reads.
   app.use('/api/tenant', publicCache());
   app.route('/api/tenant', tenantRoutes);
+  //    Cars set their own ETag (the tenant's catalogue version) and Cache-Control: a 304 costs no query.
+  app.route('/api/cars', publicCarRoutes);
 
   //    Tenant admin API: bearer JWT bound to the host's tenant; role guards per route.
   app.use('/api/admin/*', auth());
+  app.route('/api/admin/cars', adminCarRoutes);
 
   // 4. Docs, then errors last.
   app.get(

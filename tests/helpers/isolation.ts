@@ -46,7 +46,7 @@ export function runIsolationSuite(name: string, routes: AdminRouteSpec[]) {
         sales: await createUser(ctx.t.deps, ctx.home.id, { role: 'sales' }),
       };
       ctx.otherOwner = await createUser(ctx.t.deps, ctx.other.id, { role: 'owner' });
-    });
+    }, 60_000);
     afterAll(() => ctx.t.close());
 
     const send = async (

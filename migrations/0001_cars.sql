@@ -10,4 +10,6 @@ CREATE INDEX "cars_public_newest_idx" ON "cars" USING btree ("tenant_id","publis
 CREATE INDEX "cars_public_price_idx" ON "cars" USING btree ("tenant_id","price","id") WHERE status in ('available', 'booking');--> statement-breakpoint
 CREATE INDEX "cars_public_year_idx" ON "cars" USING btree ("tenant_id","year","id") WHERE status in ('available', 'booking');--> statement-breakpoint
 CREATE INDEX "cars_public_mileage_idx" ON "cars" USING btree ("tenant_id","mileage_km","id") WHERE status in ('available', 'booking');--> statement-breakpoint
+CREATE INDEX "cars_public_brand_idx" ON "cars" USING btree ("tenant_id",lower("brand"),"published_at" DESC NULLS LAST,"id" DESC NULLS LAST) WHERE status in ('available', 'booking');--> statement-breakpoint
+CREATE INDEX "cars_public_brand_price_idx" ON "cars" USING btree ("tenant_id",lower("brand"),"price","id") WHERE status in ('available', 'booking');--> statement-breakpoint
 CREATE INDEX "cars_public_brand_model_idx" ON "cars" USING btree ("tenant_id",lower("brand"),lower("model"),"published_at" DESC NULLS LAST,"id" DESC NULLS LAST) WHERE status in ('available', 'booking');

@@ -97,6 +97,13 @@ export const cars = pgTable(
     index('cars_public_price_idx').on(t.tenantId, t.price, t.id).where(published),
     index('cars_public_year_idx').on(t.tenantId, t.year, t.id).where(published),
     index('cars_public_mileage_idx').on(t.tenantId, t.mileageKm, t.id).where(published),
+    index('cars_public_brand_idx')
+      .on(t.tenantId, sql`lower(${t.brand})`, t.publishedAt.desc(), t.id.desc())
+      .where(published),
+    // "Toyota, cheapest first" is the commonest filtered sort; other brand + sort pairs top-N sort the brand.
+    index('cars_public_brand_price_idx')
+      .on(t.tenantId, sql`lower(${t.brand})`, t.price, t.id)
+      .where(published),
     index('cars_public_brand_model_idx')
       .on(t.tenantId, sql`lower(${t.brand})`, sql`lower(${t.model})`, t.publishedAt.desc(), t.id.desc())
       .where(published),

@@ -1,6 +1,6 @@
 // GET /api/cars and GET /api/cars/:slug: the storefront's published cars. The ETag is the tenant's catalogue
-// version (src/lib/car-catalog.ts), known in process, so a 304 costs no query; totals and, unless
-// CARS_RESPONSE_CACHE=false, whole answers are cached under that version and so never outlive a change.
+// version (src/lib/car-catalog.ts), known in process, so a 304 costs no query; totals and whole answers are
+// cached under that version (CARS_CACHE) and so never outlive a change.
 import type { Context } from 'hono';
 import { Hono } from 'hono';
 import { describeRoute } from 'hono-openapi';
@@ -91,7 +91,8 @@ export const publicCarRoutes = new Hono<AppEnv>()
       cachedHeaders(c, etag);
       if (matches(c.req.header('if-none-match'), etag)) return c.body(null, 304);
 
-      const useBodies = c.var.deps.env.CARS_RESPONSE_CACHE;
+      const mode = c.var.deps.env.CARS_CACHE;
+      const useBodies = mode === 'responses';
       const sort: CarSort = query.sort ?? (query.q ? 'relevance' : 'newest');
       const filters = filterKey(query);
       const bodyKey = `${tenant.id}|${filters}|${sort}|${query.page}|${query.limit}`;
@@ -100,7 +101,7 @@ export const publicCarRoutes = new Hono<AppEnv>()
         if (hit !== undefined) return sendJson(c, hit);
       }
       const totalKey = `${tenant.id}|${filters}`;
-      const knownTotal = totals.get(totalKey, version);
+      const knownTotal = mode === 'off' ? undefined : totals.get(totalKey, version);
       const page = await searchPublishedCars({
         db: c.var.deps.db,
         tenantId: tenant.id,
@@ -111,7 +112,7 @@ export const publicCarRoutes = new Hono<AppEnv>()
         count: knownTotal === undefined,
       });
       const total = knownTotal ?? page.total ?? 0;
-      if (knownTotal === undefined) totals.set(totalKey, version, total);
+      if (knownTotal === undefined && mode !== 'off') totals.set(totalKey, version, total);
       const body = JSON.stringify({
         data: page.cars.map((car) => serializeCar(car, tenant)),
         meta: { page: query.page, limit: query.limit, total, totalPages: Math.ceil(total / query.limit) },
@@ -142,7 +143,7 @@ export const publicCarRoutes = new Hono<AppEnv>()
         return c.body(null, 304);
       }
       const bodyKey = `${tenant.id}|slug|${slug}`;
-      const useBodies = c.var.deps.env.CARS_RESPONSE_CACHE;
+      const useBodies = c.var.deps.env.CARS_CACHE === 'responses';
       let body = useBodies ? bodies.get(bodyKey, version) : undefined;
       if (body === undefined) {
         const car = await findPublishedCarBySlug({ db: c.var.deps.db, tenantId: tenant.id, slug });

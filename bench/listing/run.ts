@@ -248,6 +248,20 @@ async function main() {
     return `| ${t.name} | ${f2(a.p50)} / ${f2(a.p99)} | ${f2(b.p50)} / ${f2(b.p99)} | ${f2(b.p50 / a.p50)}× / ${f2(b.p99 / a.p99)}× |`;
   });
 
+  // The issue's targets, checked for every service mode against this run's bare figures.
+  const verdict = targets.slice(1).map((t) => {
+    const r = results[t.name]!;
+    const ratios = (['plain', 'filters'] as const).map((m) => r[m]!.rps / bare[m]!.rps);
+    const worstP99 = Math.max(...mixNames.map((m) => r[m]!.p99));
+    const size = r.size100k!.p50 / r.size2k!.p50;
+    const ok = (b: boolean) => (b ? 'met' : '**not met**');
+    return (
+      `- ${t.name}: req/s ≥ 0.9 × bare on plain/filters (${ratios.map(f2).join(' / ')}) ${ok(ratios.every((x) => x >= 0.9))}; ` +
+      `p99 < 25 ms on every mix (worst ${f1(worstP99)} ms) ${ok(worstP99 < 25)}; ` +
+      `100k vs 2k p50 ≤ 1.5× (${f2(size)}×) ${ok(size <= 1.5)}`
+    );
+  });
+
   log('\nEXPLAIN ANALYZE of each filter and sort (2,000 vs 100,000 cars in the tenant)…');
   const plans = await explainAll(url, ids['bench-01']!, ids['bench-big']!);
 
@@ -269,6 +283,10 @@ async function main() {
     '`CARS_CACHE=off` does the same, `counts` reuses totals per catalogue version, `responses` reuses whole answers.',
     '',
     table.join('\n'),
+    '',
+    '### Targets in this run',
+    '',
+    ...verdict,
     '',
     '### Plain page: 2,000 vs 100,000 cars in one tenant (p50 / p99 ms)',
     '',

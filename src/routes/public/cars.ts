@@ -18,7 +18,8 @@ const CACHE_CONTROL = 'public, max-age=30, stale-while-revalidate=60';
 /** Part of every ETag: bump when the response shape changes so old validators stop matching. */
 const SHAPE = 'c1';
 
-const bodies = new VersionedCache<string>(4_000);
+// About 20 KB per page of 20 cars: the bound keeps the answer cache under ~32 MB of strings.
+const bodies = new VersionedCache<string>(5_000, { weigh: (body) => body.length, maxWeight: 32 * 1024 * 1024 });
 const totals = new VersionedCache<number>(20_000);
 
 async function currentVersion(c: Context<AppEnv>): Promise<number> {

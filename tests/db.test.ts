@@ -17,6 +17,7 @@ describe(`migrations (${usingServer ? 'postgres server' : 'pglite'})`, () => {
     );
     expect(rows.map((r) => r.table_name)).toEqual([
       'audit_logs',
+      'car_catalog_versions',
       'cars',
       'integration_templates',
       'integrations',

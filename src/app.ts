@@ -21,6 +21,7 @@ import { tenant } from './middleware/tenant';
 import { openApiDocumentation } from './openapi';
 import { auditLogRoutes } from './routes/admin/audit-logs';
 import { authRoutes, PUBLIC_AUTH_PATHS } from './routes/admin/auth';
+import { adminCarRoutes } from './routes/admin/cars';
 import { eventRoutes } from './routes/admin/events';
 import { adminJobRoutes } from './routes/admin/jobs';
 import { adminLeadMessageRoutes } from './routes/admin/lead-messages';
@@ -30,6 +31,7 @@ import { opsRoutes } from './routes/ops';
 import { platformTemplateRoutes } from './routes/platform/integration-templates';
 import { platformJobRoutes } from './routes/platform/jobs';
 import { platformTenantRoutes } from './routes/platform/tenants';
+import { publicCarRoutes } from './routes/public/cars';
 import { publicLeadRoutes } from './routes/public/leads';
 import { tenantRoutes } from './routes/public/tenant';
 
@@ -80,6 +82,8 @@ export function createApp(deps: Deps) {
   app.use('/api/tenant', publicCache());
   app.route('/api/tenant', tenantRoutes);
   app.route('/api/leads', publicLeadRoutes);
+  //    Cars set their own ETag (the tenant's catalogue version) and Cache-Control: a 304 costs no query.
+  app.route('/api/cars', publicCarRoutes);
 
   //    Tenant admin API: bearer JWT bound to the host's tenant (sign-in, refresh and sign-out excepted);
   //    every route guards itself with requireRole().
@@ -91,6 +95,7 @@ export function createApp(deps: Deps) {
   app.route('/api/admin/leads', adminLeadMessageRoutes);
   app.route('/api/admin/events', eventRoutes());
   app.route('/api/admin/jobs', adminJobRoutes);
+  app.route('/api/admin/cars', adminCarRoutes);
 
   // 4. Docs, then errors last.
   app.get(

@@ -21,6 +21,7 @@ import { tenant } from './middleware/tenant';
 import { openApiDocumentation } from './openapi';
 import { auditLogRoutes } from './routes/admin/audit-logs';
 import { authRoutes, PUBLIC_AUTH_PATHS } from './routes/admin/auth';
+import { adminCarRoutes } from './routes/admin/cars';
 import { eventRoutes } from './routes/admin/events';
 import { integrationTemplateRoutes } from './routes/admin/integration-templates';
 import { integrationRoutes } from './routes/admin/integrations';
@@ -32,6 +33,7 @@ import { opsRoutes } from './routes/ops';
 import { platformTemplateRoutes } from './routes/platform/integration-templates';
 import { platformJobRoutes } from './routes/platform/jobs';
 import { platformTenantRoutes } from './routes/platform/tenants';
+import { publicCarRoutes } from './routes/public/cars';
 import { publicLeadRoutes } from './routes/public/leads';
 import { tenantRoutes } from './routes/public/tenant';
 import { fonnteWebhookRoutes } from './routes/webhooks/fonnte';
@@ -90,6 +92,8 @@ export function createApp(deps: Deps) {
   app.use('/api/tenant', publicCache());
   app.route('/api/tenant', tenantRoutes);
   app.route('/api/leads', publicLeadRoutes);
+  //    Cars set their own ETag (the tenant's catalogue version) and Cache-Control: a 304 costs no query.
+  app.route('/api/cars', publicCarRoutes);
 
   //    Tenant admin API: bearer JWT bound to the host's tenant (sign-in, refresh and sign-out excepted);
   //    every route guards itself with requireRole().
@@ -101,6 +105,7 @@ export function createApp(deps: Deps) {
   app.route('/api/admin/leads', adminLeadMessageRoutes);
   app.route('/api/admin/events', eventRoutes());
   app.route('/api/admin/jobs', adminJobRoutes);
+  app.route('/api/admin/cars', adminCarRoutes);
   app.route('/api/admin/integration-templates', integrationTemplateRoutes);
   app.route('/api/admin/integrations', integrationRoutes);
 

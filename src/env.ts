@@ -31,6 +31,11 @@ export const envSchema = z.object({
   TRUST_PROXY: bool.default(false),
   CORS_ORIGINS: list.default([]),
   TENANT_CACHE_TTL_MS: z.coerce.number().int().min(0).default(30_000),
+  /**
+   * Storefront car caches, filed under the tenant's catalogue version so they never outlive a change:
+   * `responses` keeps whole answers and totals, `counts` only totals, `off` neither (bench/RESULTS.md).
+   */
+  CARS_CACHE: z.enum(['off', 'counts', 'responses']).default('responses'),
   BODY_LIMIT_BYTES: z.coerce
     .number()
     .int()

@@ -18,6 +18,7 @@ describe(`migrations (${usingServer ? 'postgres server' : 'pglite'})`, () => {
     expect(rows.map((r) => r.table_name)).toEqual([
       'ai_usage',
       'audit_logs',
+      'car_catalog_versions',
       'cars',
       'integration_templates',
       'integrations',

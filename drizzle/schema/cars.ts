@@ -38,6 +38,10 @@ export const carSearchDocument = (t: {
   || setweight(to_tsvector('english', coalesce(${t.description}, '')), 'B')
   || setweight(to_tsvector('indonesian', coalesce(${t.description}, '')), 'C')`;
 
+/** The storefront's predicate; queries must spell it exactly so the partial indexes below apply. */
+export const PUBLISHED_STATUSES = ['available', 'booking'] as const;
+const published = sql.raw(`status in ('available', 'booking')`);
+
 export const cars = pgTable(
   'cars',
   {
@@ -85,7 +89,22 @@ export const cars = pgTable(
     uniqueIndex('cars_tenant_slug_key').on(t.tenantId, t.slug),
     uniqueIndex('cars_tenant_display_code_key').on(t.tenantId, t.displayCode),
     index('cars_tenant_status_idx').on(t.tenantId, t.status),
+    index('cars_tenant_created_idx').on(t.tenantId, t.createdAt.desc(), t.id.desc()),
     index('cars_search_idx').using('gin', t.search),
+    // Storefront reads only published cars, so each sort gets a partial index in its own order: a page is
+    // an index range scan that stops after `limit` rows whatever the size of the catalogue (bench/RESULTS.md).
+    index('cars_public_newest_idx').on(t.tenantId, t.publishedAt.desc(), t.id.desc()).where(published),
+    index('cars_public_price_idx').on(t.tenantId, t.price, t.id).where(published),
+    index('cars_public_year_idx').on(t.tenantId, t.year, t.id).where(published),
+    index('cars_public_mileage_idx').on(t.tenantId, t.mileageKm, t.id).where(published),
+    index('cars_public_brand_idx')
+      .on(t.tenantId, sql`lower(${t.brand})`, t.publishedAt.desc(), t.id.desc())
+      .where(published),
+    // "Toyota, cheapest first" is the commonest filtered sort; other brand + sort pairs top-N sort the brand.
+    index('cars_public_brand_price_idx').on(t.tenantId, sql`lower(${t.brand})`, t.price, t.id).where(published),
+    index('cars_public_brand_model_idx')
+      .on(t.tenantId, sql`lower(${t.brand})`, sql`lower(${t.model})`, t.publishedAt.desc(), t.id.desc())
+      .where(published),
     check('cars_price_positive', sql`${t.price} > 0`),
     check('cars_mileage_nonnegative', sql`${t.mileageKm} >= 0`),
   ],
@@ -93,3 +112,15 @@ export const cars = pgTable(
 
 export type Car = typeof cars.$inferSelect;
 export type CarStatus = (typeof carStatus.enumValues)[number];
+
+/**
+ * One row per tenant, bumped in the same transaction as every write to its cars: response caches and
+ * ETags are keyed by this number, so a cached storefront answer is never older than its key.
+ */
+export const carCatalogVersions = pgTable('car_catalog_versions', {
+  tenantId: uuid()
+    .primaryKey()
+    .references(() => tenants.id, { onDelete: 'cascade' }),
+  version: bigint({ mode: 'number' }).notNull().default(0),
+  updatedAt: updatedAt(),
+});

@@ -1,8 +1,10 @@
 // tenant.provision: turns a reserved tenant (POST /api/platform/tenants) into a live one: owner account,
 // starter configuration, default settings, pending integration records, then opens it to traffic.
 // Each step is idempotent, so a re-run after a crash midway converges to one complete tenant.
+
 import { z } from 'zod';
 import type { TenantSettings } from '../../../drizzle/schema';
+import { operatorStarterChooser } from '../../ai/starter-config-model';
 import type { Deps } from '../../lib/deps';
 import { recordAudit } from '../../repositories/audit-logs';
 import { findProvisioning } from '../../repositories/platform-tenants';
@@ -156,4 +158,9 @@ export function createTenantProvisionTask(options: TenantProvisionOptions = {}) 
   });
 }
 
-export const tenantProvisionTask = createTenantProvisionTask();
+/** Production wiring: the operator's model (OPENAI_API_KEY) proposes the starter configuration; rules otherwise. */
+export const defaultProvisionOptions: TenantProvisionOptions = {
+  modelChooser: (deps) => operatorStarterChooser(deps),
+};
+
+export const tenantProvisionTask = createTenantProvisionTask(defaultProvisionOptions);

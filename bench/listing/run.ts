@@ -2,14 +2,18 @@
 // one tenant with 100,000), then with wrk (64 connections) measures the full service in each CARS_CACHE
 // mode against a bare Hono + postgres.js handler running the same SQL, mix by mix, and the plain page at
 // 2,000 vs 100,000 cars; prints the tables and writes the listing section of bench/RESULTS.md.
-// Flags: --reuse (keep an already seeded showroom_bench), --seconds=N per measurement (default 10).
+// Flags: --reuse (keep an already seeded showroom_bench, applying new migrations), --seconds=N per measurement
+// (default 10); for a quick look, --servers=bare,off,counts,responses and --mixes=plain,fulltext,… measure a
+// subset and print it without touching bench/RESULTS.md.
 import { type ChildProcess, execSync, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
 import postgres from 'postgres';
-import { BODY_TYPES, BRANDS, createBenchDatabase, MODELS, seedCatalogue } from './data';
+import { createDatabase } from '../../src/db/client';
+import { migrateDatabase } from '../../src/db/migrate';
+import { BODY_TYPES, BRANDS, createBenchDatabase, MODELS, seedCatalogue, vacuumAnalyze } from './data';
 import { explainAll, explainSummary } from './explain';
 
 const ROOT = resolve(import.meta.dir, '../..');
@@ -50,7 +54,11 @@ async function prepareDatabase(): Promise<{ url: string; slugs: string[]; ids: R
         group by t.slug, t.id`;
       await sql.end();
       if (rows.length === plan.length && rows.every((r) => plan.find((p) => p.slug === r.slug)?.cars === r.n)) {
-        log(`reusing ${DB_NAME}`);
+        log(`reusing ${DB_NAME} (applying any new migrations)`);
+        const database = await createDatabase({ url, poolSize: 2 });
+        await migrateDatabase(database);
+        await database.close();
+        await vacuumAnalyze(url);
         return { url, slugs: plan.map((p) => p.slug), ids: Object.fromEntries(rows.map((r) => [r.slug, r.id])) };
       }
     } catch {
@@ -200,6 +208,8 @@ async function main() {
     ENCRYPTION_KEYS: `bench:${randomBytes(32).toString('base64')}`,
     PLATFORM_API_KEYS: randomBytes(32).toString('hex'),
     CARS_CACHE: mode,
+    // Every request comes from 127.0.0.1: the limiter still runs (its cost counts) but never refuses.
+    RATE_LIMIT_OVERRIDES: 'public:1000000/1s',
   });
   const targets = [
     {
@@ -214,6 +224,33 @@ async function main() {
   const mixNames = ['plain', 'filters', 'fulltext', 'deep', 'size2k', 'size100k'] as const;
   const results: Record<string, Record<string, Figures>> = {};
   let port = 3190;
+  const listFlag = (name: string) =>
+    args
+      .find((a) => a.startsWith(`--${name}=`))
+      ?.split('=')[1]
+      ?.split(',');
+  const onlyServers = listFlag('servers');
+  const onlyMixes = listFlag('mixes');
+  if (onlyServers || onlyMixes) {
+    const keys = ['bare', 'off', 'counts', 'responses'];
+    for (const [i, target] of targets.entries()) {
+      if (onlyServers && !onlyServers.includes(keys[i]!)) continue;
+      log(`\n== ${target.name}`);
+      const server = await startServer(target.name, port++, target.script, target.env);
+      try {
+        for (const mix of mixNames.filter((m) => !onlyMixes || onlyMixes.includes(m))) {
+          const fig = measure(server.port, files[mix]!);
+          log(
+            `  ${mix.padEnd(9)} ${f1(fig.rps).padStart(8)} req/s  p50 ${f2(fig.p50)} ms  p99 ${f2(fig.p99)} ms` +
+              (fig.errors || fig.non2xx ? `  errors ${fig.errors} non-2xx ${fig.non2xx}` : ''),
+          );
+        }
+      } finally {
+        await stopServer(server);
+      }
+    }
+    return;
+  }
   for (const target of targets) {
     log(`\n== ${target.name}`);
     const server = await startServer(target.name, port++, target.script, target.env);

@@ -8,7 +8,7 @@
 import { type ChildProcess, execSync, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { cpus, tmpdir, totalmem } from 'node:os';
+import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
 import postgres from 'postgres';
 import { createDatabase } from '../../src/db/client';
@@ -198,8 +198,14 @@ async function measure(port: number, urlsFile: string): Promise<Figures> {
 const f1 = (n: number) => n.toFixed(1);
 const f2 = (n: number) => n.toFixed(2);
 
+const load = () =>
+  loadavg()
+    .map((n) => n.toFixed(2))
+    .join(' / ');
+
 async function main() {
   ensureWrk();
+  const loadBefore = load();
   const { url, slugs, ids } = await prepareDatabase();
   const dir = mkdtempSync(join(tmpdir(), 'showroom-bench-'));
   const small = slugs.filter((s) => s !== 'bench-big');
@@ -319,6 +325,7 @@ async function main() {
   log('\nEXPLAIN ANALYZE of each filter and sort (2,000 vs 100,000 cars in the tenant)…');
   const plans = await explainAll(url, ids['bench-01']!, ids['bench-big']!);
 
+  const loadAfter = load();
   const sql = postgres(url, { max: 1, onnotice: () => {} });
   const [{ version }] = (await sql`select version()`) as unknown as [{ version: string }];
   await sql.end();
@@ -330,11 +337,14 @@ async function main() {
     `Run ${new Date().toISOString()} on ${machine}. wrk: 2 threads, ${CONNECTIONS} connections, ${SECONDS} s per row after a warm-up (every URL of the mix once, then 2 s of wrk);`,
     `database pool ${POOL} in both servers; ${TENANTS} tenants × ${CARS} cars (+1 tenant × ${BIG}); service with NODE_ENV=production, LOG_LEVEL=warn.`,
     'The machine (2 cores) is shared: wrk, the server and PostgreSQL compete for the same cores, and other jobs may run.',
+    `Load average (1 / 5 / 15 min): ${loadBefore} before the run, ${loadAfter} after it.`,
     '',
     'Mixes: **plain** `/api/cars` on 50 tenants; **filters** 40 filter/sort combinations per tenant; **fulltext** 10',
     'Indonesian/English queries per tenant; **deep** pages 40–49; **size2k** / **size100k** the plain page on one tenant',
     'with 2,000 / 100,000 cars. The bare handler runs the page and count queries on every request; the service in',
     '`CARS_CACHE=off` does the same, `counts` reuses totals per catalogue version, `responses` reuses whole answers.',
+    'Full text in both is scoped by the tenant lexeme of the search document (src/repositories/car-text-query.ts).',
+    'The rate limiter runs in the service (`RATE_LIMIT_OVERRIDES=public:1000000/1s`: one client address, never refused).',
     '',
     table.join('\n'),
     '',

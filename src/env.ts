@@ -36,6 +36,8 @@ export const envSchema = z.object({
    * `responses` keeps whole answers and totals, `counts` only totals, `off` neither (bench/RESULTS.md).
    */
   CARS_CACHE: z.enum(['off', 'counts', 'responses']).default('responses'),
+  /** Bound on the cached storefront answers (`responses`), in MiB; about 21 KB per page of 20 cars. */
+  CARS_CACHE_MAX_MB: z.coerce.number().int().min(1).max(4096).default(96),
   BODY_LIMIT_BYTES: z.coerce
     .number()
     .int()

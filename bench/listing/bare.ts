@@ -22,13 +22,21 @@ const ORDER: Record<string, string> = {
   year_desc: 'year desc, id desc',
   mileage_asc: 'mileage_km, id',
 };
-const TSQ = (q: string) => {
-  const words = q.split(/\s+/).filter(Boolean).slice(0, 8);
-  let out = sql`(plainto_tsquery('simple', ${words[0]!}) || plainto_tsquery('english', ${words[0]!}) || plainto_tsquery('indonesian', ${words[0]!}))`;
-  for (const w of words.slice(1))
-    out = sql`${out} && (plainto_tsquery('simple', ${w}) || plainto_tsquery('english', ${w}) || plainto_tsquery('indonesian', ${w}))`;
+// The service's full-text query (src/repositories/car-text-query.ts): the tenant's lexeme AND the words,
+// each word in its 'simple', English and Indonesian forms; ranked by the words alone.
+const WORDS = (q: string) =>
+  q
+    .split(/\s+/)
+    .filter((w) => /[\p{L}\p{N}]/u.test(w))
+    .slice(0, 8);
+const TSQ = (words: string[]) => {
+  const one = (w: string) =>
+    sql`(plainto_tsquery('simple', ${w}) || plainto_tsquery('english', ${w}) || plainto_tsquery('indonesian', ${w}))`;
+  let out = one(words[0]!);
+  for (const w of words.slice(1)) out = sql`${out} && ${one(w)}`;
   return sql`(${out})`;
 };
+const TENANT_TSQ = (tenantId: string) => sql`('t' || replace(${tenantId}::text, '-', ''))::tsquery`;
 const none = sql``;
 const int = (v: string | undefined) => (v === undefined || v === '' ? undefined : Number(v));
 
@@ -38,6 +46,7 @@ const app = new Hono().get('/api/cars', async (c) => {
   const q = c.req.query();
   const page = int(q.page) ?? 1;
   const limit = int(q.limit) ?? 20;
+  const words = q.q ? WORDS(q.q) : [];
   const [yearMin, yearMax, priceMin, priceMax] = [int(q.yearMin), int(q.yearMax), int(q.priceMin), int(q.priceMax)];
   const where = sql`tenant_id = ${tenant.id} and status in ('available', 'booking')
     ${q.brand ? sql`and lower(brand) = ${q.brand.toLowerCase()}` : none}
@@ -49,10 +58,10 @@ const app = new Hono().get('/api/cars', async (c) => {
     ${q.transmission ? sql`and transmission = ${q.transmission}` : none}
     ${q.fuel ? sql`and fuel = ${q.fuel}` : none}
     ${q.bodyType ? sql`and lower(body_type) = ${q.bodyType.toLowerCase()}` : none}
-    ${q.q ? sql`and search @@ ${TSQ(q.q)}` : none}`;
+    ${words.length ? sql`and search @@ (${TENANT_TSQ(tenant.id)} && ${TSQ(words)})` : none}`;
   const order =
-    !q.sort && q.q
-      ? sql`ts_rank(search, ${TSQ(q.q)}) desc, published_at desc nulls last, id desc`
+    !q.sort && words.length
+      ? sql`ts_rank(search, ${TSQ(words)}) desc, published_at desc nulls last, id desc`
       : sql.unsafe(ORDER[q.sort ?? 'newest'] ?? ORDER.newest!);
   const [rows, [count]] = await Promise.all([
     sql`select id, slug, display_code, title, brand, model, variant, year, price, mileage_km, transmission, fuel,

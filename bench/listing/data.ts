@@ -158,7 +158,14 @@ export async function seedCatalogue(
     }),
   );
   log(`  inserted ${batches.length * 1000} cars in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+  await sql.end();
+  await vacuumAnalyze(url);
+  return out;
+}
+
+/** Fresh statistics (the planner's full-text estimates depend on them) and an all-visible map. */
+export async function vacuumAnalyze(url: string): Promise<void> {
+  const sql = postgres(url, { max: 1, onnotice: () => {} });
   await sql.unsafe('vacuum analyze');
   await sql.end();
-  return out;
 }

@@ -2,14 +2,18 @@
 // one tenant with 100,000), then with wrk (64 connections) measures the full service in each CARS_CACHE
 // mode against a bare Hono + postgres.js handler running the same SQL, mix by mix, and the plain page at
 // 2,000 vs 100,000 cars; prints the tables and writes the listing section of bench/RESULTS.md.
-// Flags: --reuse (keep an already seeded showroom_bench), --seconds=N per measurement (default 10).
+// Flags: --reuse (keep an already seeded showroom_bench, applying new migrations), --seconds=N per measurement
+// (default 10); for a quick look, --servers=bare,off,counts,responses and --mixes=plain,fulltext,… measure a
+// subset and print it without touching bench/RESULTS.md.
 import { type ChildProcess, execSync, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { cpus, tmpdir, totalmem } from 'node:os';
+import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
 import postgres from 'postgres';
-import { BODY_TYPES, BRANDS, createBenchDatabase, MODELS, seedCatalogue } from './data';
+import { createDatabase } from '../../src/db/client';
+import { migrateDatabase } from '../../src/db/migrate';
+import { BODY_TYPES, BRANDS, createBenchDatabase, MODELS, seedCatalogue, vacuumAnalyze } from './data';
 import { explainAll, explainSummary } from './explain';
 
 const ROOT = resolve(import.meta.dir, '../..');
@@ -50,7 +54,11 @@ async function prepareDatabase(): Promise<{ url: string; slugs: string[]; ids: R
         group by t.slug, t.id`;
       await sql.end();
       if (rows.length === plan.length && rows.every((r) => plan.find((p) => p.slug === r.slug)?.cars === r.n)) {
-        log(`reusing ${DB_NAME}`);
+        log(`reusing ${DB_NAME} (applying any new migrations)`);
+        const database = await createDatabase({ url, poolSize: 2 });
+        await migrateDatabase(database);
+        await database.close();
+        await vacuumAnalyze(url);
         return { url, slugs: plan.map((p) => p.slug), ids: Object.fromEntries(rows.map((r) => [r.slug, r.id])) };
       }
     } catch {
@@ -165,16 +173,39 @@ function wrk(port: number, urlsFile: string, seconds: number): Figures {
   };
 }
 
-function measure(port: number, urlsFile: string): Figures {
-  wrk(port, urlsFile, 2); // warm-up: JIT, prepared statements, caches
+/**
+ * Steady state before measuring, the same for every server: each URL of the mix requested once (8 at a
+ * time), then 2 s of wrk (JIT, prepared statements, caches). Without the first step a 2,000-URL mix is
+ * still filling the answer cache while it is measured; the CARS_CACHE=off rows show what a miss costs.
+ */
+async function measure(port: number, urlsFile: string): Promise<Figures> {
+  const urls = readFileSync(urlsFile, 'utf8').split('\n').filter(Boolean);
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: 8 }, async () => {
+      for (let i = next++; i < urls.length; i = next++) {
+        const [host, path] = urls[i]!.split(' ');
+        const res = await fetch(`http://127.0.0.1:${port}${path}`, { headers: { host: host! } });
+        if (res.status !== 200) throw new Error(`warm-up: ${res.status} for ${urls[i]}`);
+        await res.arrayBuffer();
+      }
+    }),
+  );
+  wrk(port, urlsFile, 2);
   return wrk(port, urlsFile, SECONDS);
 }
 
 const f1 = (n: number) => n.toFixed(1);
 const f2 = (n: number) => n.toFixed(2);
 
+const load = () =>
+  loadavg()
+    .map((n) => n.toFixed(2))
+    .join(' / ');
+
 async function main() {
   ensureWrk();
+  const loadBefore = load();
   const { url, slugs, ids } = await prepareDatabase();
   const dir = mkdtempSync(join(tmpdir(), 'showroom-bench-'));
   const small = slugs.filter((s) => s !== 'bench-big');
@@ -200,6 +231,8 @@ async function main() {
     ENCRYPTION_KEYS: `bench:${randomBytes(32).toString('base64')}`,
     PLATFORM_API_KEYS: randomBytes(32).toString('hex'),
     CARS_CACHE: mode,
+    // Every request comes from 127.0.0.1: the limiter still runs (its cost counts) but never refuses.
+    RATE_LIMIT_OVERRIDES: 'public:1000000/1s',
   });
   const targets = [
     {
@@ -214,13 +247,40 @@ async function main() {
   const mixNames = ['plain', 'filters', 'fulltext', 'deep', 'size2k', 'size100k'] as const;
   const results: Record<string, Record<string, Figures>> = {};
   let port = 3190;
+  const listFlag = (name: string) =>
+    args
+      .find((a) => a.startsWith(`--${name}=`))
+      ?.split('=')[1]
+      ?.split(',');
+  const onlyServers = listFlag('servers');
+  const onlyMixes = listFlag('mixes');
+  if (onlyServers || onlyMixes) {
+    const keys = ['bare', 'off', 'counts', 'responses'];
+    for (const [i, target] of targets.entries()) {
+      if (onlyServers && !onlyServers.includes(keys[i]!)) continue;
+      log(`\n== ${target.name}`);
+      const server = await startServer(target.name, port++, target.script, target.env);
+      try {
+        for (const mix of mixNames.filter((m) => !onlyMixes || onlyMixes.includes(m))) {
+          const fig = await measure(server.port, files[mix]!);
+          log(
+            `  ${mix.padEnd(9)} ${f1(fig.rps).padStart(8)} req/s  p50 ${f2(fig.p50)} ms  p99 ${f2(fig.p99)} ms` +
+              (fig.errors || fig.non2xx ? `  errors ${fig.errors} non-2xx ${fig.non2xx}` : ''),
+          );
+        }
+      } finally {
+        await stopServer(server);
+      }
+    }
+    return;
+  }
   for (const target of targets) {
     log(`\n== ${target.name}`);
     const server = await startServer(target.name, port++, target.script, target.env);
     results[target.name] = {};
     try {
       for (const mix of mixNames) {
-        const fig = measure(server.port, files[mix]!);
+        const fig = await measure(server.port, files[mix]!);
         results[target.name]![mix] = fig;
         log(
           `  ${mix.padEnd(9)} ${f1(fig.rps).padStart(8)} req/s  p50 ${f2(fig.p50)} ms  p99 ${f2(fig.p99)} ms` +
@@ -265,6 +325,7 @@ async function main() {
   log('\nEXPLAIN ANALYZE of each filter and sort (2,000 vs 100,000 cars in the tenant)…');
   const plans = await explainAll(url, ids['bench-01']!, ids['bench-big']!);
 
+  const loadAfter = load();
   const sql = postgres(url, { max: 1, onnotice: () => {} });
   const [{ version }] = (await sql`select version()`) as unknown as [{ version: string }];
   await sql.end();
@@ -273,14 +334,17 @@ async function main() {
     '<!-- listing:start -->',
     '## Storefront listing (`npm run bench`, bench/listing)',
     '',
-    `Run ${new Date().toISOString()} on ${machine}. wrk: 2 threads, ${CONNECTIONS} connections, ${SECONDS} s per row after a 2 s warm-up;`,
+    `Run ${new Date().toISOString()} on ${machine}. wrk: 2 threads, ${CONNECTIONS} connections, ${SECONDS} s per row after a warm-up (every URL of the mix once, then 2 s of wrk);`,
     `database pool ${POOL} in both servers; ${TENANTS} tenants × ${CARS} cars (+1 tenant × ${BIG}); service with NODE_ENV=production, LOG_LEVEL=warn.`,
     'The machine (2 cores) is shared: wrk, the server and PostgreSQL compete for the same cores, and other jobs may run.',
+    `Load average (1 / 5 / 15 min): ${loadBefore} before the run, ${loadAfter} after it.`,
     '',
     'Mixes: **plain** `/api/cars` on 50 tenants; **filters** 40 filter/sort combinations per tenant; **fulltext** 10',
     'Indonesian/English queries per tenant; **deep** pages 40–49; **size2k** / **size100k** the plain page on one tenant',
     'with 2,000 / 100,000 cars. The bare handler runs the page and count queries on every request; the service in',
     '`CARS_CACHE=off` does the same, `counts` reuses totals per catalogue version, `responses` reuses whole answers.',
+    'Full text in both is scoped by the tenant lexeme of the search document (src/repositories/car-text-query.ts).',
+    'The rate limiter runs in the service (`RATE_LIMIT_OVERRIDES=public:1000000/1s`: one client address, never refused).',
     '',
     table.join('\n'),
     '',

@@ -1,4 +1,5 @@
-// Car listings. `search` is a generated tsvector over the text a buyer types (English + Indonesian stems).
+// Car listings. `search` is a generated tsvector over the text a buyer types (English + Indonesian stems)
+// plus one lexeme naming the tenant, so the shared GIN index can be narrowed to one tenant.
 import { type SQL, sql } from 'drizzle-orm';
 import {
   bigint,
@@ -26,8 +27,16 @@ export const tsvector = customType<{ data: string }>({
 
 export type CarPhoto = { url: string; alt: string | null; isPrimary: boolean; position: number };
 
-/** The document indexed for full-text search; the same expression is used by queries' ranking. */
+/**
+ * The lexeme that tags a car's search document with its tenant: `t` + the tenant id's 32 hex digits. Every
+ * full-text query ANDs it in (src/repositories/car-text-query.ts), so the GIN index intersects the words'
+ * posting lists with this tenant's and a common word never reads other tenants' matches.
+ */
+export const tenantLexemeSql = (tenantId: unknown): SQL => sql`'t' || replace(${tenantId}::text, '-', '')`;
+
+/** The document indexed for full-text search; queries rank against it with their words only. */
 export const carSearchDocument = (t: {
+  tenantId: unknown;
   title: unknown;
   brand: unknown;
   model: unknown;
@@ -36,7 +45,8 @@ export const carSearchDocument = (t: {
 }): SQL =>
   sql`setweight(to_tsvector('simple', coalesce(${t.title}, '') || ' ' || coalesce(${t.brand}, '') || ' ' || coalesce(${t.model}, '') || ' ' || coalesce(${t.variant}, '')), 'A')
   || setweight(to_tsvector('english', coalesce(${t.description}, '')), 'B')
-  || setweight(to_tsvector('indonesian', coalesce(${t.description}, '')), 'C')`;
+  || setweight(to_tsvector('indonesian', coalesce(${t.description}, '')), 'C')
+  || (${tenantLexemeSql(t.tenantId)})::tsvector`;
 
 /** The storefront's predicate; queries must spell it exactly so the partial indexes below apply. */
 export const PUBLISHED_STATUSES = ['available', 'booking'] as const;
@@ -75,6 +85,7 @@ export const cars = pgTable(
       .generatedAlwaysAs(
         (): SQL =>
           carSearchDocument({
+            tenantId: cars.tenantId,
             title: cars.title,
             brand: cars.brand,
             model: cars.model,

@@ -1,11 +1,12 @@
 // The cars a model may pick from for one lead: the tenant's published stock only (available or
 // booking), closest matches to the interest first, then broader ones, so the model always has
 // something real to choose from and nothing to invent. Every query is scoped by tenantId.
-import { and, asc, desc, eq, gte, ilike, inArray, lte, notInArray, type SQL, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, gte, ilike, inArray, lte, notInArray, type SQL } from 'drizzle-orm';
 import { type Car, cars, type Tenant, tenantDomains } from '../../drizzle/schema';
 import type { Executor } from '../db/client';
 import type { Env } from '../env';
 import { formatPrice } from '../lib/money';
+import { carTextSearch } from '../repositories/car-text-query';
 import type { PromptCar } from './prompt';
 
 export type CandidateQuery = {
@@ -27,10 +28,9 @@ export type CandidateQuery = {
 const BUDGET_SLACK = 1.1;
 const PUBLISHED = ['available', 'booking'] as const;
 
-/** Words of the customer's text as an OR'ed tsquery: a chatty message rarely has every word in a listing. */
-function anyWordQuery(text: string): string | null {
-  const words = Array.from(new Set(text.toLowerCase().match(/[\p{L}\p{N}]{3,}/gu) ?? [])).slice(0, 24);
-  return words.length > 0 ? words.join(' | ') : null;
+/** Words of the customer's text, to be OR'ed: a chatty message rarely has every word in a listing. */
+function textWords(text: string): string[] {
+  return Array.from(new Set(text.toLowerCase().match(/[\p{L}\p{N}]{3,}/gu) ?? [])).slice(0, 24);
 }
 
 const escapeLike = (value: string) => value.replace(/[\\%_]/g, (c) => `\\${c}`);
@@ -68,9 +68,11 @@ export async function findCandidateCars({
   const chosen: Car[] = [];
   const base = [eq(cars.tenantId, tenantId), inArray(cars.status, [...PUBLISHED])];
   const budget = query.budgetMax ? [lte(cars.price, Math.round(query.budgetMax * BUDGET_SLACK))] : [];
-  const tsquery = query.text ? anyWordQuery(query.text) : null;
-  const match = tsquery ? sql`${cars.search} @@ to_tsquery('simple', ${tsquery})` : undefined;
-  const rank = tsquery ? sql`ts_rank(${cars.search}, to_tsquery('simple', ${tsquery}))` : undefined;
+  // The storefront's tenant-scoped full-text query (src/repositories/car-text-query.ts), any word matching.
+  const words = query.text ? textWords(query.text) : [];
+  const text = words.length > 0 ? carTextSearch(tenantId, words, 'any') : undefined;
+  const match = text?.where;
+  const rank = text?.rank;
 
   const rounds: { where: SQL[]; order: SQL[] }[] = [];
   if (query.preferCarIds?.length) rounds.push({ where: [inArray(cars.id, [...query.preferCarIds])], order: [] });

@@ -25,11 +25,29 @@ export function peekCatalogVersion(tenantId: string, now = Date.now()): number |
 export async function catalogVersion({ db, tenantId }: { db: Executor; tenantId: string }): Promise<number> {
   const fresh = peekCatalogVersion(tenantId);
   if (fresh !== undefined) return fresh;
-  const pending = loading.get(tenantId);
-  if (pending) return pending;
+  return loading.get(tenantId) ?? load(db, tenantId);
+}
+
+/**
+ * The hot path's version: like catalogVersion, but once half of `refreshMs` has passed it re-reads the
+ * version in the background and keeps answering with the known one (still within `refreshMs` of its
+ * reading), so a busy tenant's requests never wait on that query. Only an idle tenant's first request waits.
+ */
+export function catalogVersionNow({ db, tenantId }: { db: Executor; tenantId: string }): number | Promise<number> {
+  const now = Date.now();
+  const k = known.get(tenantId);
+  if (!k || now - k.checkedAt >= CATALOG_REFRESH_MS) return catalogVersion({ db, tenantId });
+  if (now - k.checkedAt >= CATALOG_REFRESH_MS / 2 && !loading.has(tenantId)) {
+    // A failed background read is not an answer to anyone: the next request past refreshMs reads again.
+    load(db, tenantId).catch(() => {});
+  }
+  return k.version;
+}
+
+function load(db: Executor, tenantId: string): Promise<number> {
   const startedAt = Date.now();
   const gen = generation.get(tenantId) ?? 0;
-  const load = db
+  const pending = db
     .select({ version: carCatalogVersions.version })
     .from(carCatalogVersions)
     .where(eq(carCatalogVersions.tenantId, tenantId))
@@ -39,10 +57,10 @@ export async function catalogVersion({ db, tenantId }: { db: Executor; tenantId:
       return version;
     })
     .finally(() => {
-      if (loading.get(tenantId) === load) loading.delete(tenantId);
+      if (loading.get(tenantId) === pending) loading.delete(tenantId);
     });
-  loading.set(tenantId, load);
-  return load;
+  loading.set(tenantId, pending);
+  return pending;
 }
 
 /**

@@ -17,7 +17,7 @@ export async function runQuery<T>(db: Executor, text: string, params: unknown[])
 }
 
 /** `$n` placeholders → a drizzle SQL object (used inside transactions, which expose no raw client). */
-function toSql(text: string, params: unknown[]): SQL {
+export function toSql(text: string, params: unknown[]): SQL {
   const parts = text.split(/\$(\d+)/);
   const chunks: SQL[] = [];
   for (let i = 0; i < parts.length; i++) {

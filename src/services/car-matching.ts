@@ -1,11 +1,12 @@
 // Finds published cars that fit a buyer's stated interest, for the follow-up reply. Full text over the
-// cars' `search` vector (queries built for the 'simple', 'english' and 'indonesian' configurations the
-// vector was made with) plus structured filters; when nothing fits strictly, one relaxed pass keeps only
-// brand/model so the buyer still hears about the closest stock.
+// cars' `search` vector (the storefront's tenant-scoped query, src/repositories/car-text-query.ts) plus
+// structured filters; when nothing fits strictly, one relaxed pass keeps only brand/model so the buyer
+// still hears about the closest stock.
 import { and, eq, inArray, type SQL, sql } from 'drizzle-orm';
 import { cars, tenantDomains, tenants } from '../../drizzle/schema';
 import type { Executor } from '../db/client';
 import type { Env } from '../env';
+import { carTextSearch, searchWords } from '../repositories/car-text-query';
 import type { Interest } from './interest-extraction';
 
 export type MatchedCar = {
@@ -26,11 +27,6 @@ const PUBLISHED = ['available', 'booking'] as const;
 
 /** "around" tolerates this much above the amount. */
 export const AROUND_TOLERANCE = 1.1;
-
-function textQuery(words: string): SQL {
-  // Each configuration stems differently; a car matches when any of them finds the words.
-  return sql`(plainto_tsquery('simple', ${words}) || plainto_tsquery('english', ${words}) || plainto_tsquery('indonesian', ${words}))`;
-}
 
 function strictFilters(interest: Partial<Interest>): SQL[] {
   const where: SQL[] = [];
@@ -58,11 +54,11 @@ async function query(
   const where: SQL[] = [eq(cars.tenantId, tenantId), inArray(cars.status, [...PUBLISHED]), ...extra];
   if (interest.brand) where.push(sql`lower(${cars.brand}) = lower(${interest.brand})`);
   // The model is matched as words over title/brand/model/variant, so "Yaris" also finds "Yaris Cross".
-  const words = interest.model ?? null;
-  if (words) where.push(sql`${cars.search} @@ ${textQuery(words)}`);
+  const text = interest.model ? carTextSearch(tenantId, searchWords(interest.model)) : null;
+  if (text) where.push(text.where);
   // Available before booked, best text match, nearest year, then the newest listing.
   const order: SQL[] = [sql`(${cars.status} = 'available') desc`];
-  if (words) order.push(sql`ts_rank(${cars.search}, ${textQuery(words)}) desc`);
+  if (text) order.push(sql`${text.rank} desc`);
   if (interest.year) order.push(sql`abs(${cars.year} - ${interest.year}) asc`);
   order.push(sql`${cars.publishedAt} desc nulls last`, sql`${cars.id} desc`);
   const rows = await db

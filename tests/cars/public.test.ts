@@ -193,6 +193,14 @@ describe('storefront cars', () => {
     expect((await list('?q=terjual')).meta.total).toBe(0);
   });
 
+  test('full text: words without letters match nothing; another tenant’s lexeme never reaches its cars', async () => {
+    expect((await list('?q=-')).meta.total).toBe(0);
+    expect(slugs(await list('?q=avanza%20-'))).toEqual(['2019-toyota-avanza-1-3-g']);
+    const otherLexeme = `t${other.id.replaceAll('-', '')}`;
+    expect((await list(`?q=${otherLexeme}`)).meta.total).toBe(0);
+    expect((await list(`?q=avanza%20${otherLexeme}`)).meta.total).toBe(0);
+  });
+
   test('stemming: English and Indonesian word forms', async () => {
     expect(slugs(await list('?q=families'))).toEqual(['2023-hyundai-ioniq-5-signature']);
     // Indonesian affixes: "perawatan" and "terawat" share the stem "rawat".

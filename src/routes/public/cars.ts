@@ -6,9 +6,10 @@ import { Hono } from 'hono';
 import { describeRoute } from 'hono-openapi';
 import type { Tenant } from '../../../drizzle/schema';
 import type { AppEnv } from '../../lib/app-env';
-import { catalogVersion, peekCatalogVersion } from '../../lib/car-catalog';
+import { catalogVersionNow } from '../../lib/car-catalog';
 import { carSlugParam, type PublicCarListQuery, publicCarListQuery } from '../../lib/car-schemas';
 import { serializeCar } from '../../lib/car-serializer';
+import type { Deps } from '../../lib/deps';
 import { notFound } from '../../lib/errors';
 import { VersionedCache } from '../../lib/response-cache';
 import { validate } from '../../lib/validate';
@@ -18,14 +19,22 @@ const CACHE_CONTROL = 'public, max-age=30, stale-while-revalidate=60';
 /** Part of every ETag: bump when the response shape changes so old validators stop matching. */
 const SHAPE = 'c1';
 
-// About 20 KB per page of 20 cars: the bound keeps the answer cache under ~32 MB of strings.
-const bodies = new VersionedCache<string>(5_000, { weigh: (body) => body.length, maxWeight: 32 * 1024 * 1024 });
+// Answers are kept encoded (UTF-8 bytes), so a hit is sent without re-encoding ~21 KB; bounded by
+// CARS_CACHE_MAX_MB, read when the first app in the process serves a list (one cache per process).
+let bodyCache: VersionedCache<Uint8Array<ArrayBuffer>> | undefined;
+const bodiesFor = (env: Deps['env']) => {
+  bodyCache ??= new VersionedCache<Uint8Array<ArrayBuffer>>(50_000, {
+    weigh: (body) => body.byteLength,
+    maxWeight: env.CARS_CACHE_MAX_MB * 1024 * 1024,
+  });
+  return bodyCache;
+};
+const encoder = new TextEncoder();
 const totals = new VersionedCache<number>(20_000);
 
-async function currentVersion(c: Context<AppEnv>): Promise<number> {
-  const tenantId = c.var.tenant.id;
-  return peekCatalogVersion(tenantId) ?? catalogVersion({ db: c.var.deps.db, tenantId });
-}
+// c.get() rather than c.var: on the hot path, and c.var copies every variable.
+const currentVersion = (c: Context<AppEnv>) =>
+  catalogVersionNow({ db: c.get('deps').db, tenantId: c.get('tenant').id });
 
 /** Depends only on what the answer depends on: the catalogue, the tenant's locale/currency, the shape. */
 const etagFor = (tenant: Tenant, version: number) =>
@@ -48,7 +57,7 @@ function cachedHeaders(c: Context<AppEnv>, etag: string) {
   c.header('Vary', 'Host, Accept-Encoding');
 }
 
-const sendJson = (c: Context<AppEnv>, body: string) =>
+const sendJson = (c: Context<AppEnv>, body: Uint8Array<ArrayBuffer>) =>
   c.body(body, 200, { 'Content-Type': 'application/json; charset=utf-8' });
 
 function filterKey(q: PublicCarListQuery): string {
@@ -64,6 +73,39 @@ function filterKey(q: PublicCarListQuery): string {
     q.bodyType?.toLowerCase(),
     q.q?.replace(/\s+/g, ' ').toLowerCase(),
   ].join('\u001f');
+}
+
+const inflight = new Map<string, Promise<Uint8Array<ArrayBuffer>>>();
+
+/** The answer's body from the database (with a cached total when CARS_CACHE allows). */
+async function render(
+  deps: Deps,
+  tenant: Tenant,
+  query: PublicCarListQuery,
+  sort: CarSort,
+  filters: string,
+  version: number,
+): Promise<Uint8Array<ArrayBuffer>> {
+  const mode = deps.env.CARS_CACHE;
+  const totalKey = `${tenant.id}|${filters}`;
+  const knownTotal = mode === 'off' ? undefined : totals.get(totalKey, version);
+  const page = await searchPublishedCars({
+    db: deps.db,
+    tenantId: tenant.id,
+    filters: query,
+    sort,
+    page: query.page,
+    limit: query.limit,
+    count: knownTotal === undefined,
+  });
+  const total = knownTotal ?? page.total ?? 0;
+  if (knownTotal === undefined && mode !== 'off') totals.set(totalKey, version, total);
+  return encoder.encode(
+    JSON.stringify({
+      data: page.cars.map((car) => serializeCar(car, tenant)),
+      meta: { page: query.page, limit: query.limit, total, totalPages: Math.ceil(total / query.limit) },
+    }),
+  );
 }
 
 export const publicCarRoutes = new Hono<AppEnv>()
@@ -86,40 +128,41 @@ export const publicCarRoutes = new Hono<AppEnv>()
     validate('query', publicCarListQuery),
     async (c) => {
       const query = c.req.valid('query');
-      const tenant = c.var.tenant;
+      const tenant = c.get('tenant');
       const version = await currentVersion(c);
       const etag = etagFor(tenant, version);
       cachedHeaders(c, etag);
       if (matches(c.req.header('if-none-match'), etag)) return c.body(null, 304);
 
-      const mode = c.var.deps.env.CARS_CACHE;
+      const deps = c.get('deps');
+      const mode = deps.env.CARS_CACHE;
       const useBodies = mode === 'responses';
       const sort: CarSort = query.sort ?? (query.q ? 'relevance' : 'newest');
       const filters = filterKey(query);
       const bodyKey = `${tenant.id}|${filters}|${sort}|${query.page}|${query.limit}`;
+      const bodies = bodiesFor(deps.env);
       if (useBodies) {
         const hit = bodies.get(bodyKey, version);
         if (hit !== undefined) return sendJson(c, hit);
       }
-      const totalKey = `${tenant.id}|${filters}`;
-      const knownTotal = mode === 'off' ? undefined : totals.get(totalKey, version);
-      const page = await searchPublishedCars({
-        db: c.var.deps.db,
-        tenantId: tenant.id,
-        filters: query,
-        sort,
-        page: query.page,
-        limit: query.limit,
-        count: knownTotal === undefined,
-      });
-      const total = knownTotal ?? page.total ?? 0;
-      if (knownTotal === undefined && mode !== 'off') totals.set(totalKey, version, total);
-      const body = JSON.stringify({
-        data: page.cars.map((car) => serializeCar(car, tenant)),
-        meta: { page: query.page, limit: query.limit, total, totalPages: Math.ceil(total / query.limit) },
-      });
-      if (useBodies) bodies.set(bodyKey, version, body);
-      return sendJson(c, body);
+      // Requests for one missing answer share one query (a popular page right after a catalogue change).
+      const flightKey = `${bodyKey}|${version}`;
+      let pending = useBodies ? inflight.get(flightKey) : undefined;
+      if (!pending) {
+        pending = render(deps, tenant, query, sort, filters, version);
+        if (useBodies) {
+          const own = pending;
+          inflight.set(flightKey, own);
+          void own.then(
+            (body) => {
+              inflight.delete(flightKey);
+              bodies.set(bodyKey, version, body);
+            },
+            () => inflight.delete(flightKey),
+          );
+        }
+      }
+      return sendJson(c, await pending);
     },
   )
   .get(
@@ -136,7 +179,7 @@ export const publicCarRoutes = new Hono<AppEnv>()
     validate('param', carSlugParam),
     async (c) => {
       const { slug } = c.req.valid('param');
-      const tenant = c.var.tenant;
+      const tenant = c.get('tenant');
       const version = await currentVersion(c);
       const etag = etagFor(tenant, version);
       if (matches(c.req.header('if-none-match'), etag)) {
@@ -144,12 +187,13 @@ export const publicCarRoutes = new Hono<AppEnv>()
         return c.body(null, 304);
       }
       const bodyKey = `${tenant.id}|slug|${slug}`;
-      const useBodies = c.var.deps.env.CARS_CACHE === 'responses';
+      const useBodies = c.get('deps').env.CARS_CACHE === 'responses';
+      const bodies = bodiesFor(c.get('deps').env);
       let body = useBodies ? bodies.get(bodyKey, version) : undefined;
       if (body === undefined) {
-        const car = await findPublishedCarBySlug({ db: c.var.deps.db, tenantId: tenant.id, slug });
+        const car = await findPublishedCarBySlug({ db: c.get('deps').db, tenantId: tenant.id, slug });
         if (!car) throw notFound('Car');
-        body = JSON.stringify({ data: serializeCar(car, tenant) });
+        body = encoder.encode(JSON.stringify({ data: serializeCar(car, tenant) }));
         if (useBodies) bodies.set(bodyKey, version, body);
       }
       cachedHeaders(c, etag);

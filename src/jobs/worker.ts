@@ -29,7 +29,8 @@ export type WorkerOptions = {
   clock?: Clock;
   /**
    * Jobs claimed ahead of free slots (graphile-worker's localQueue). 0 claims only what can start
-   * now, which suits slow tasks; a few hundred suits floods of tiny jobs.
+   * now, which suits slow tasks; a few hundred suits floods of tiny jobs. Defaults to
+   * WORKER_LOCAL_QUEUE_SIZE.
    */
   localQueueSize?: number;
   backoff?: Backoff;
@@ -55,7 +56,7 @@ export function createWorker(options: WorkerOptions): Worker {
   const concurrency = Math.max(1, options.concurrency ?? env.WORKER_CONCURRENCY);
   const pollIntervalMs = options.pollIntervalMs ?? env.WORKER_POLL_INTERVAL_MS;
   const lockTimeoutMs = options.lockTimeoutMs ?? env.WORKER_LOCK_TIMEOUT_MS;
-  const localQueueSize = Math.max(0, options.localQueueSize ?? 0);
+  const localQueueSize = Math.max(0, options.localQueueSize ?? env.WORKER_LOCAL_QUEUE_SIZE);
   const sweepIntervalMs = options.sweepIntervalMs ?? Math.min(Math.max(lockTimeoutMs / 2, 50), 60_000);
   const clock = options.clock ?? deps.clock;
   const workerId = options.workerId ?? `${hostname()}:${process.pid}:${Math.random().toString(36).slice(2, 8)}`;

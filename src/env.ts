@@ -84,6 +84,8 @@ export const envSchema = z.object({
     .min(1000)
     .default(5 * 60_000),
   WORKER_SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).default(25_000),
+  /** Jobs a worker claims ahead of free slots (see createWorker's localQueueSize); 0 suits slow tasks. */
+  WORKER_LOCAL_QUEUE_SIZE: z.coerce.number().int().min(0).max(10_000).default(0),
 
   FONNTE_BASE_URL: z.url().default('https://api.fonnte.com'),
   GHL_BASE_URL: z.url().default('https://services.leadconnectorhq.com'),

@@ -22,6 +22,7 @@ describe(`migrations (${usingServer ? 'postgres server' : 'pglite'})`, () => {
       'cars',
       'integration_templates',
       'integrations',
+      'job_leases',
       'jobs',
       'leads',
       'login_attempts',

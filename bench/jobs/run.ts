@@ -1,6 +1,7 @@
 // `npm run bench:jobs`: our worker against graphile-worker, side by side, on one PostgreSQL server
 // and one fresh database: no-op jobs/s at equal concurrency, and idle enqueue-to-start latency.
-// Args: --jobs=N (default 20000), --latency-samples=N (default 200), --url=postgres://… (admin URL).
+// Args: --jobs=N (default 20000), --latency-samples=N (default 200), --url=postgres://… (admin URL),
+// --rounds=N, --concurrency=10,24, --fast-only, --no-write (leave bench/RESULTS.md alone).
 import { execSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';
@@ -22,7 +23,9 @@ const arg = (name: string, fallback: string) =>
 const N = Number(arg('jobs', '20000'));
 const SAMPLES = Number(arg('latency-samples', '200'));
 const ADMIN_URL = arg('url', 'postgres://postgres@127.0.0.1:5432/postgres');
-const CONCURRENCIES = [10, 24];
+const CONCURRENCIES = arg('concurrency', '10,24').split(',').map(Number);
+// --fast-only skips both engines' default configurations (quick comparisons while tuning).
+const FAST_ONLY = process.argv.includes('--fast-only');
 const ROUNDS = Number(arg('rounds', '2')); // the machine is shared: each figure is the best of its rounds
 const LOCAL_QUEUE = 500; // graphile-worker's documented fastest configuration uses localQueue.size 500
 const GW_SCHEMA = 'gw_bench';
@@ -195,9 +198,9 @@ try {
 
   for (const c of CONCURRENCIES) {
     for (let round = 0; round < ROUNDS; round++) {
-      await benchOurs(c, 0, 'defaults');
+      if (!FAST_ONLY) await benchOurs(c, 0, 'defaults');
       await benchOurs(c, LOCAL_QUEUE, `localQueueSize ${LOCAL_QUEUE}`);
-      await benchGraphile(c, false, 'defaults');
+      if (!FAST_ONLY) await benchGraphile(c, false, 'defaults');
       await benchGraphile(c, true, `localQueue ${LOCAL_QUEUE}, batch delays 0`);
     }
   }
@@ -258,7 +261,7 @@ try {
   const next = current.includes('<!-- jobs:start -->')
     ? current.replace(/<!-- jobs:start -->[\s\S]*<!-- jobs:end -->/, section)
     : `${current.trimEnd()}\n\n${section}\n`;
-  writeFileSync(path, next);
+  if (!process.argv.includes('--no-write')) writeFileSync(path, next);
 } finally {
   await admin.unsafe(`drop database if exists ${dbName} with (force)`);
   await admin.end();

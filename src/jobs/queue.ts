@@ -1,5 +1,6 @@
 // Enqueue: usable inside a caller's transaction, so an event row and its jobs commit together.
-// A pending job (queued/running/failed) with the same jobKey makes a second enqueue a no-op.
+// A pending job (queued/running/failed) with the same jobKey makes a second enqueue a no-op
+// (`pending_key` is the job key while the job is pending; a unique index holds it).
 import { sql } from 'drizzle-orm';
 import { uuidv7 } from 'uuidv7';
 import { type Executor, queryRows } from '../db/client';
@@ -38,7 +39,7 @@ async function insertOnce(db: Executor, input: EnqueueInput): Promise<EnqueueRes
       values (${id}, ${input.tenantId ?? null}, ${input.type}, ${JSON.stringify(input.payload ?? {})}::jsonb,
               coalesce(${input.runAt?.toISOString() ?? null}::timestamptz, now()),
               ${input.maxAttempts ?? 10}, ${input.jobKey ?? null}, ${input.priority ?? 0})
-      on conflict (job_key) where job_key is not null and status in ('queued', 'running', 'failed') do nothing
+      on conflict (pending_key) where pending_key is not null do nothing
       returning id
     ), notified as (
       select pg_notify(${JOBS_CHANNEL}, '') from ins
@@ -46,8 +47,8 @@ async function insertOnce(db: Executor, input: EnqueueInput): Promise<EnqueueRes
     select id, true as created from ins, (select count(*) from notified) n
     union all
     select id, false as created from jobs
-      where ${input.jobKey ?? null}::text is not null and job_key = ${input.jobKey ?? null}
-        and status in ('queued', 'running', 'failed') and not exists (select 1 from ins)
+      where ${input.jobKey ?? null}::text is not null and pending_key = ${input.jobKey ?? null}
+        and not exists (select 1 from ins)
     `,
   );
   return rows[0];

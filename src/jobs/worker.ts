@@ -2,6 +2,7 @@
 // writes outcomes in batches. A chain of setTimeouts (never setInterval) drives it: it drains while
 // work remains, waits the poll interval when idle, and wakes at once on NOTIFY.
 import { hostname } from 'node:os';
+import { uuidv7 } from 'uuidv7';
 import { type Clock, systemClock } from '../lib/clock';
 import type { Deps } from '../lib/deps';
 import { createBatcher } from './batcher';
@@ -11,7 +12,7 @@ import { claimJobs } from './sql/claim';
 import { type Completion, completeJobs } from './sql/complete';
 import { type Backoff, type Failure, failJobs } from './sql/fail';
 import { recordProgress } from './sql/progress';
-import { heartbeatJobs, releaseJobs } from './sql/release';
+import { dropLeases, heartbeatLeases, releaseJobs } from './sql/release';
 import { releaseStaleJobs } from './sql/release-stale';
 import { createRunner, type JobRow } from './sql/runner';
 
@@ -28,7 +29,8 @@ export type WorkerOptions = {
   clock?: Clock;
   /**
    * Jobs claimed ahead of free slots (graphile-worker's localQueue). 0 claims only what can start
-   * now, which suits slow tasks; a few hundred suits floods of tiny jobs.
+   * now, which suits slow tasks; a few hundred suits floods of tiny jobs. Defaults to
+   * WORKER_LOCAL_QUEUE_SIZE.
    */
   localQueueSize?: number;
   backoff?: Backoff;
@@ -54,7 +56,7 @@ export function createWorker(options: WorkerOptions): Worker {
   const concurrency = Math.max(1, options.concurrency ?? env.WORKER_CONCURRENCY);
   const pollIntervalMs = options.pollIntervalMs ?? env.WORKER_POLL_INTERVAL_MS;
   const lockTimeoutMs = options.lockTimeoutMs ?? env.WORKER_LOCK_TIMEOUT_MS;
-  const localQueueSize = Math.max(0, options.localQueueSize ?? 0);
+  const localQueueSize = Math.max(0, options.localQueueSize ?? env.WORKER_LOCAL_QUEUE_SIZE);
   const sweepIntervalMs = options.sweepIntervalMs ?? Math.min(Math.max(lockTimeoutMs / 2, 50), 60_000);
   const clock = options.clock ?? deps.clock;
   const workerId = options.workerId ?? `${hostname()}:${process.pid}:${Math.random().toString(36).slice(2, 8)}`;
@@ -65,6 +67,11 @@ export function createWorker(options: WorkerOptions): Worker {
   const shutdown = new AbortController();
 
   const queue: JobRow[] = [];
+  // Leases (see job_leases): which lease each claimed job belongs to, how many of a lease's jobs are
+  // still without a written outcome, and leases whose jobs all have one (dropped with the next claim).
+  const leaseOf = new Map<string, string>();
+  const leaseOpen = new Map<string, number>();
+  let finishedLeases: string[] = [];
   const active = new Map<string, Promise<void>>();
   let started = false;
   let stopping = false;
@@ -82,14 +89,57 @@ export function createWorker(options: WorkerOptions): Worker {
     for (const r of rows) deps.bus.publish({ kind: 'job.updated', jobId: r.id, tenantId: r.tenantId });
   };
 
+  /** The outcome of these jobs is written (or they are no longer ours): their leases can close. */
+  function settle(ids: readonly string[]) {
+    for (const id of ids) {
+      const lease = leaseOf.get(id);
+      if (lease === undefined) continue;
+      leaseOf.delete(id);
+      const open = (leaseOpen.get(lease) ?? 1) - 1;
+      if (open > 0) leaseOpen.set(lease, open);
+      else {
+        leaseOpen.delete(lease);
+        finishedLeases.push(lease);
+      }
+    }
+  }
+
+  async function claim(limit: number): Promise<JobRow[]> {
+    const leaseId = uuidv7();
+    const finished = finishedLeases;
+    finishedLeases = [];
+    let rows: JobRow[];
+    try {
+      rows = await claimJobs(run, { workerId, now: dbNow(), limit, leaseId, finishedLeases: finished });
+    } catch (err) {
+      finishedLeases = finished.concat(finishedLeases);
+      throw err;
+    }
+    if (rows.length > 0) {
+      leaseOpen.set(leaseId, rows.length);
+      for (const row of rows) leaseOf.set(row.id, leaseId);
+    }
+    publish(rows);
+    return rows;
+  }
+
+  async function release(ids: string[]): Promise<void> {
+    await releaseJobs(run, { workerId, now: dbNow(), ids });
+    settle(ids);
+  }
+
   const completer = createBatcher<Completion>(
-    async (items) => publish(await completeJobs(run, { workerId, now: dbNow(), jobs: items })),
+    async (items) => {
+      publish(await completeJobs(run, { workerId, now: dbNow(), jobs: items }));
+      settle(items.map((i) => i.id));
+    },
     (err, items) => log.error('recording job completions failed', { err, count: items.length }),
   );
   const failer = createBatcher<Failure>(
     async (items) => {
       const rows = await failJobs(run, { workerId, now: dbNow(), jobs: items, backoff: options.backoff });
       publish(rows);
+      settle(items.map((i) => i.id));
     },
     (err, items) => log.error('recording job failures failed', { err, count: items.length }),
   );
@@ -163,17 +213,13 @@ export function createWorker(options: WorkerOptions): Worker {
     wokenWhileFetching = false;
     let rows: JobRow[] = [];
     try {
-      rows = await claimJobs(run, { workerId, now: dbNow(), limit });
+      rows = await claim(limit);
     } catch (err) {
       log.error('claiming jobs failed', { err });
     }
     fetching = undefined;
-    if (stopping) {
-      await releaseJobs(run, { workerId, now: dbNow(), ids: rows.map((r) => r.id) }).catch(() => {});
-      return;
-    }
-    publish(rows);
-    queue.push(...rows);
+    queue.push(...rows); // when stopping, stop() releases them
+    if (stopping) return;
     // A short batch means the queue is drained: wait for the poll interval or a NOTIFY.
     if (rows.length < limit && !wokenWhileFetching) {
       idle = true;
@@ -219,10 +265,12 @@ export function createWorker(options: WorkerOptions): Worker {
 
   function scheduleHeartbeat() {
     heartbeatTimer = setTimeout(async () => {
-      const ids = [...active.keys(), ...queue.map((j) => j.id)];
-      await heartbeatJobs(run, { workerId, now: dbNow(), ids }).catch((err) =>
-        log.error('refreshing job locks failed', { err }),
-      );
+      const finished = finishedLeases;
+      finishedLeases = [];
+      await heartbeatLeases(run, { workerId, now: dbNow(), finishedLeases: finished }).catch((err) => {
+        finishedLeases = finished.concat(finishedLeases);
+        log.error('refreshing job leases failed', { err });
+      });
       if (!stopping) scheduleHeartbeat();
     }, lockTimeoutMs / 3);
   }
@@ -261,10 +309,12 @@ export function createWorker(options: WorkerOptions): Worker {
         unsubscribe?.();
         await unlisten?.().catch(() => {});
         if (fetching) await fetching;
+        let clean = true;
         const unstarted = queue.splice(0).map((j) => j.id);
-        await releaseJobs(run, { workerId, now: dbNow(), ids: unstarted }).catch((err) =>
-          log.error('releasing unstarted jobs failed', { err }),
-        );
+        await release(unstarted).catch((err) => {
+          clean = false;
+          log.error('releasing unstarted jobs failed', { err });
+        });
         if (active.size > 0) {
           let timer: ReturnType<typeof setTimeout> | undefined;
           const limit = new Promise<void>((resolve) => {
@@ -278,10 +328,16 @@ export function createWorker(options: WorkerOptions): Worker {
         clearTimeout(heartbeatTimer);
         const unfinished = [...active.keys()];
         if (unfinished.length > 0) {
-          await releaseJobs(run, { workerId, now: dbNow(), ids: unfinished }).catch((err) =>
-            log.error('releasing unfinished jobs failed', { err }),
-          );
+          await release(unfinished).catch((err) => {
+            clean = false;
+            log.error('releasing unfinished jobs failed', { err });
+          });
           log.warn('released jobs still running at shutdown', { count: unfinished.length });
+        }
+        // Every job this worker claimed has its outcome written or is back in the queue: no lease is
+        // needed. Otherwise the leases stay, and a sweep hands what is left to another worker.
+        if (clean && completer.pending === 0 && failer.pending === 0) {
+          await dropLeases(run, { workerId, all: true }).catch((err) => log.error('dropping leases failed', { err }));
         }
         log.info('worker stopped', { released: unstarted.length + unfinished.length });
       })();
@@ -291,13 +347,15 @@ export function createWorker(options: WorkerOptions): Worker {
     async runOnce() {
       let total = 0;
       for (;;) {
-        const rows = await claimJobs(run, { workerId, now: dbNow(), limit: concurrency });
+        const rows = await claim(concurrency);
         if (rows.length === 0) break;
-        publish(rows);
         await Promise.all(rows.map((job) => execute(job)));
         await Promise.all([completer.flush(), failer.flush()]);
         total += rows.length;
       }
+      await dropLeases(run, { workerId, ids: finishedLeases.splice(0) }).catch((err) =>
+        log.error('dropping leases failed', { err }),
+      );
       return total;
     },
   };

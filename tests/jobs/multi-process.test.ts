@@ -99,14 +99,14 @@ if (usingServer)
       const ids = (await enqueueRecords(3, 60_000)).map((r) => r.id as string);
       const doomed = spawnWorker('doomed');
       await doomed.ready;
-      await waitFor(async () => (await sql()`select 1 from job_runs`).length === 3, 'the 3 jobs to start');
+      await waitFor(async () => (await sql()`select 1 from job_runs`).length === 3, 'the 3 jobs to start', 30_000);
       doomed.child.kill('SIGKILL');
       await doomed.child.exited;
       expect(await count(`status = 'running' and locked_by = 'doomed'`)).toBe(3);
 
       const rescuer = spawnWorker('rescuer', { sleepMs: 0 });
       await rescuer.ready;
-      await waitFor(async () => (await count(`status = 'succeeded'`)) === 3, 'the jobs to run again', 10_000);
+      await waitFor(async () => (await count(`status = 'succeeded'`)) === 3, 'the jobs to run again', 30_000);
       const runs = await sql()`select job_id, worker, attempt from job_runs order by at`;
       for (const id of ids) {
         expect(runs.filter((r) => r.job_id === id).map((r) => [r.worker, r.attempt])).toEqual([
@@ -116,35 +116,36 @@ if (usingServer)
       }
       rescuer.child.kill('SIGTERM');
       expect(await rescuer.child.exited).toBe(0);
-    }, 30_000);
+    }, 90_000);
 
     test('SIGTERM during a long task lets it finish within the shutdown limit', async () => {
       const [job] = await enqueueRecords(1, 700);
       const worker = spawnWorker('graceful');
       await worker.ready;
-      await waitFor(async () => (await sql()`select 1 from job_runs`).length === 1, 'the task to start');
+      await waitFor(async () => (await sql()`select 1 from job_runs`).length === 1, 'the task to start', 30_000);
       worker.child.kill('SIGTERM');
       expect(await worker.child.exited).toBe(0);
       const [row] = await sql()`select status, attempts from jobs where id = ${job!.id}`;
       expect(row).toEqual({ status: 'succeeded', attempts: 1 });
-    }, 30_000);
+    }, 90_000);
 
     test('SIGTERM during a task that outlasts the shutdown limit releases it, and it runs later', async () => {
       const [job] = await enqueueRecords(1, 20_000);
       const worker = spawnWorker('impatient', { env: { WORKER_SHUTDOWN_TIMEOUT_MS: '200' } });
       await worker.ready;
-      await waitFor(async () => (await sql()`select 1 from job_runs`).length === 1, 'the task to start');
+      await waitFor(async () => (await sql()`select 1 from job_runs`).length === 1, 'the task to start', 30_000);
       const stopAt = Date.now();
       worker.child.kill('SIGTERM');
       expect(await worker.child.exited).toBe(0);
-      expect(Date.now() - stopAt).toBeLessThan(3000);
+      // Well under the task's 20 s: the worker gave up waiting at its 200 ms limit (slack for a busy machine).
+      expect(Date.now() - stopAt).toBeLessThan(10_000);
       const [released] = await sql()`select status, attempts, locked_by from jobs where id = ${job!.id}`;
       expect(released).toEqual({ status: 'queued', attempts: 0, locked_by: null });
 
       const next = spawnWorker('next', { sleepMs: 0 });
       await next.ready;
-      await waitFor(async () => (await count(`status = 'succeeded'`)) === 1, 'the released job to run', 5000);
+      await waitFor(async () => (await count(`status = 'succeeded'`)) === 1, 'the released job to run', 30_000);
       next.child.kill('SIGTERM');
       await next.child.exited;
-    }, 30_000);
+    }, 90_000);
   });

@@ -7,6 +7,7 @@ import { createRegistry, defineTask, PermanentJobError, RetryLaterError } from '
 import { cancelJob } from '../../src/jobs/sql/cancel';
 import { claimJobs } from '../../src/jobs/sql/claim';
 import { completeJobs } from '../../src/jobs/sql/complete';
+import { heartbeatLeases } from '../../src/jobs/sql/release';
 import { releaseStaleJobs } from '../../src/jobs/sql/release-stale';
 import { retryJob } from '../../src/jobs/sql/retry';
 import { createRunner } from '../../src/jobs/sql/runner';
@@ -17,6 +18,7 @@ import { createTestDatabase, type TestDatabase, usingServer } from '../helpers/d
 import { createTenant, readJob, testDeps } from './support';
 
 // Ahead of the database's now(), so jobs enqueued with the default run_at are due on this clock.
+const LEASE = '0190a0b0-0000-7000-8000-000000000001';
 const newClock = () => manualClock(new Date(Date.now() + 1000));
 
 describe(`jobs queue (${usingServer ? 'postgres server' : 'pglite'})`, () => {
@@ -284,5 +286,57 @@ describe(`jobs queue (${usingServer ? 'postgres server' : 'pglite'})`, () => {
     expect(await releaseStaleJobs(run, { now: clock.now(), lockTimeoutMs: 30_000 })).toEqual([
       { id, tenantId: null, status: 'dead' },
     ]);
+  });
+
+  test('a refreshed lease keeps its jobs through a sweep; a finished lease is dropped with the next claim', async () => {
+    const clock = newClock();
+    const run = createRunner(database);
+    const leases = async () =>
+      (
+        await run<{ workerId: string; n: number }>(
+          'select worker_id as "workerId", cardinality(job_ids) as n from job_leases order by worker_id',
+          [],
+        )
+      ).map((r) => ({ ...r, n: Number(r.n) }));
+    await database.db.execute(sql`delete from job_leases`);
+    const first = await enqueue(database.db, { type: 'test.echo', payload: { text: 'a' } });
+    const second = await enqueue(database.db, { type: 'test.echo', payload: { text: 'b' } });
+    const claimed = await claimJobs(run, { workerId: 'w-live', now: clock.now(), limit: 2, leaseId: LEASE });
+    expect(claimed.map((j) => j.id).sort()).toEqual([first.id, second.id].sort());
+    expect(await leases()).toEqual([{ workerId: 'w-live', n: 2 }]);
+
+    clock.advance(20_000);
+    await heartbeatLeases(run, { workerId: 'w-live', now: clock.now(), finishedLeases: [] });
+    clock.advance(15_000); // 35 s after the claim, 15 s after the heartbeat
+    expect(await releaseStaleJobs(run, { now: clock.now(), lockTimeoutMs: 30_000 })).toEqual([]);
+    expect(await readJob(database, first.id)).toMatchObject({ status: 'running', lockedBy: 'w-live' });
+
+    await completeJobs(run, {
+      workerId: 'w-live',
+      now: clock.now(),
+      jobs: claimed.map((j) => ({ id: j.id, result: null })),
+    });
+    // Every job in the lease has its outcome: the worker's next claim drops it, even an empty claim.
+    expect(await claimJobs(run, { workerId: 'w-live', now: clock.now(), limit: 1, finishedLeases: [LEASE] })).toEqual(
+      [],
+    );
+    expect(await leases()).toEqual([]);
+  });
+
+  test('a sweep hands back only the stale lease’s jobs still running under that worker', async () => {
+    const clock = newClock();
+    const run = createRunner(database);
+    await database.db.execute(sql`delete from job_leases`);
+    const done = await enqueue(database.db, { type: 'test.echo', payload: { text: 'done' } });
+    const stuck = await enqueue(database.db, { type: 'test.echo', payload: { text: 'stuck' } });
+    await claimJobs(run, { workerId: 'w-gone', now: clock.now(), limit: 2 });
+    await completeJobs(run, { workerId: 'w-gone', now: clock.now(), jobs: [{ id: done.id, result: 'ok' }] });
+    clock.advance(31_000);
+    expect(await releaseStaleJobs(run, { now: clock.now(), lockTimeoutMs: 30_000 })).toEqual([
+      { id: stuck.id, tenantId: null, status: 'failed' },
+    ]);
+    expect(await readJob(database, done.id)).toMatchObject({ status: 'succeeded', result: 'ok' });
+    const [row] = await run<{ n: number }>('select count(*)::int as n from job_leases', []);
+    expect(Number(row!.n)).toBe(0);
   });
 });

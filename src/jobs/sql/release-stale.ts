@@ -1,16 +1,24 @@
-// Sweep: jobs whose lock is older than the timeout belong to a worker that crashed or hung (live
-// workers refresh their locks). They go back to the queue as `failed` — the attempt counted at
-// claim stays used — or to `dead` if that was their last attempt.
+// Sweep: a lease not refreshed within the lock timeout belongs to a worker that crashed or hung (live
+// workers refresh theirs). Its jobs still running under that worker go back to the queue as `failed`
+// — the attempt counted at claim stays used — or to `dead` if that was their last attempt. Jobs the
+// worker finished, or that another worker holds now, are left alone.
 import { iso, type Runner } from './runner';
 
 const RELEASE_STALE = `
+with stale as (
+  delete from job_leases where heartbeat_at < coalesce($1::timestamptz, now()) - $2::float8 * interval '1 millisecond'
+  returning worker_id, job_ids
+), held as (
+  select distinct worker_id, unnest(job_ids) as id from stale
+)
 update jobs set
   status = (case when attempts >= max_attempts then 'dead' else 'failed' end)::job_status,
   completed_at = case when attempts >= max_attempts then coalesce($1::timestamptz, now()) end,
   last_error = 'Lock timed out: the worker running this job (' || locked_by || ') stopped responding',
   locked_by = null, locked_at = null, updated_at = coalesce($1::timestamptz, now())
-where status = 'running' and locked_at < coalesce($1::timestamptz, now()) - $2::float8 * interval '1 millisecond'
-returning id, tenant_id as "tenantId", status`;
+from held
+where jobs.id = held.id and jobs.locked_by = held.worker_id and jobs.status = 'running'
+returning jobs.id, jobs.tenant_id as "tenantId", jobs.status`;
 
 export async function releaseStaleJobs(
   run: Runner,

@@ -56,6 +56,8 @@ export function jobColumns(prefix = ''): string {
     'completed_at as "completedAt"',
     'created_at as "createdAt"',
     'updated_at as "updatedAt"',
+    'ready',
+    'pending_key as "pendingKey"',
   ]
     .map((c) => p + c)
     .join(', ');
@@ -69,3 +71,6 @@ export type JobRow = Job;
  * An injected clock (tests move it by hand) is passed explicitly instead.
  */
 export const iso = (d: Date | null) => (d ? d.toISOString() : null);
+
+/** A uuid[] parameter as an array literal: text serialises the same way on both drivers. */
+export const idArray = (ids: readonly string[]) => `{${ids.join(',')}}`;

@@ -5,13 +5,13 @@ import { z } from 'zod';
 import type { AuditLog } from '../../../drizzle/schema';
 import type { AppEnv } from '../../lib/app-env';
 import { validationFailed } from '../../lib/errors';
+import { pageMeta, paginationShape } from '../../lib/pagination';
 import { validate } from '../../lib/validate';
 import { requireRole } from '../../middleware/require-role';
 import { listAuditLogs } from '../../repositories/audit-logs';
 
 const listQuery = z.object({
-  page: z.coerce.number().int().min(1).max(100_000).default(1),
-  limit: z.coerce.number().int().min(1).max(100).default(20),
+  ...paginationShape,
   action: z
     .string()
     .regex(/^[a-z_]+(\.[a-z_]+)+$/, 'An action such as auth.login or user.update')
@@ -64,6 +64,6 @@ export const auditLogRoutes = new Hono<AppEnv>().get(
       page,
       limit,
     });
-    return c.json({ data: rows.map(auditLogView), meta: { page, limit, total, totalPages: Math.ceil(total / limit) } });
+    return c.json({ data: rows.map(auditLogView), meta: pageMeta(page, limit, total) });
   },
 );

@@ -8,6 +8,7 @@ import { cars, leadSource, leadStatus, users } from '../../../drizzle/schema';
 import type { Executor } from '../../db/client';
 import type { AppEnv } from '../../lib/app-env';
 import { forbidden, notFound, validationFailed } from '../../lib/errors';
+import { pageMeta, paginationShape } from '../../lib/pagination';
 import { auditContext } from '../../lib/request-meta';
 import { validate } from '../../lib/validate';
 import { requireRole } from '../../middleware/require-role';
@@ -26,8 +27,7 @@ const isoDate = z.iso.date();
 const dateOrTime = z.union([isoDate, z.iso.datetime({ offset: true })]);
 
 const listQuery = z.object({
-  page: z.coerce.number().int().min(1).default(1),
-  limit: z.coerce.number().int().min(1).max(100).default(20),
+  ...paginationShape,
   status: z.enum(leadStatus.enumValues).optional(),
   source: z.enum(leadSource.enumValues).optional(),
   assignedTo: z
@@ -118,7 +118,7 @@ export const adminLeadRoutes = new Hono<AppEnv>()
         page,
         limit,
       });
-      return c.json({ data: rows.map(leadView), meta: { page, limit, total, totalPages: Math.ceil(total / limit) } });
+      return c.json({ data: rows.map(leadView), meta: pageMeta(page, limit, total) });
     },
   )
   .get(

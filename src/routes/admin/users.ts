@@ -9,6 +9,7 @@ import { PASSWORD_MAX_LENGTH, passwordProblems } from '../../auth/password-polic
 import { canManage, staffUser } from '../../auth/staff';
 import type { AppEnv } from '../../lib/app-env';
 import { conflict, forbidden, isUniqueViolation, notFound } from '../../lib/errors';
+import { pageMeta, paginationShape } from '../../lib/pagination';
 import { auditContext } from '../../lib/request-meta';
 import { type ValidateOptions, validate } from '../../lib/validate';
 import { requireRole } from '../../middleware/require-role';
@@ -24,8 +25,7 @@ import {
 } from '../../repositories/users';
 
 const listQuery = z.object({
-  page: z.coerce.number().int().min(1).max(100_000).default(1),
-  limit: z.coerce.number().int().min(1).max(100).default(20),
+  ...paginationShape,
   role: z.enum(userRole.enumValues).optional(),
   status: z.enum(userStatus.enumValues).optional(),
 });
@@ -92,7 +92,7 @@ export const userRoutes = new Hono<AppEnv>()
         role,
         status,
       });
-      return c.json({ data: rows.map(staffUser), meta: { page, limit, total, totalPages: Math.ceil(total / limit) } });
+      return c.json({ data: rows.map(staffUser), meta: pageMeta(page, limit, total) });
     },
   )
   .post(

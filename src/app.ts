@@ -6,6 +6,7 @@ import { secureHeaders } from 'hono/secure-headers';
 import { registerJobMetrics } from './jobs/metrics';
 import type { AppEnv } from './lib/app-env';
 import type { Deps } from './lib/deps';
+import { withAbsoluteUrl } from './lib/host';
 import { auth } from './middleware/auth';
 import { bodyLimit } from './middleware/body-limit';
 import { contentType } from './middleware/content-type';
@@ -113,6 +114,9 @@ export function createApp(deps: Deps) {
   app.get('/docs', Scalar({ url: '/openapi.json', pageTitle: 'Showroom API' }));
   app.notFound(notFound);
   app.onError(onError);
+  //    A request with an empty or malformed Host reaches us with a relative URL: route it by its real path.
+  const dispatch = app.fetch;
+  app.fetch = (request, ...rest) => dispatch(withAbsoluteUrl(request), ...rest);
   return app;
 }
 

@@ -82,7 +82,8 @@ function finishOperation(method: string, path: string, op: Operation) {
   const security = securityFor(path);
   if (security) op.security = security;
   const limited = rateLimited(method, path);
-  const responses = (op.responses ??= {});
+  op.responses ??= {};
+  const responses = op.responses;
   if (method === 'get' && CONDITIONAL_GETS.has(path)) {
     op.parameters = [...(op.parameters ?? []), { $ref: '#/components/parameters/IfNoneMatch' }];
     responses['304'] ??= { description: 'Not Modified: the If-None-Match ETag still matches' };
@@ -97,7 +98,8 @@ function finishOperation(method: string, path: string, op: Operation) {
     if ('$ref' in response) continue;
     const isError = /^[45]/.test(status);
     if (isError && !response.content) response.content = ERROR_CONTENT;
-    const headers = (response.headers ??= {}) as Json;
+    response.headers ??= {};
+    const headers = response.headers as Json;
     headers['x-request-id'] ??= ref('X-Request-Id');
     if (limited) {
       headers['RateLimit-Limit'] ??= ref('RateLimit-Limit');
@@ -119,7 +121,9 @@ export function finishDocument<T extends { paths?: unknown; components?: unknown
       if (op) finishOperation(method, path, op);
     }
   }
-  const c = ((doc as { components?: Json }).components ??= {}) as Record<string, Json>;
+  const target = doc as { components?: Record<string, Json> };
+  target.components ??= {};
+  const c = target.components;
   for (const [section, entries] of Object.entries(components)) c[section] = { ...(c[section] ?? {}), ...entries };
   return doc;
 }

@@ -1,5 +1,8 @@
 // CONTRACT §1 on every response, whatever built it: x-request-id and `application/json; charset=utf-8`.
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test';
+import { Hono } from 'hono';
+import type { AppEnv } from '../../src/lib/app-env';
+import { requestContext } from '../../src/middleware/request-context';
 import { createTenant, createTestApp, createUser, type TestApp, tokenFor } from '../helpers/app';
 
 const JSON_UTF8 = 'application/json; charset=utf-8';
@@ -7,6 +10,18 @@ const JSON_UTF8 = 'application/json; charset=utf-8';
 describe('response headers', () => {
   let t: TestApp;
   let token: string;
+  /** Like a Response from fetch() on runtimes that lock its headers: any change throws. */
+  const lockedResponse = () => {
+    const res = new Response('{"ok":true}', { headers: { 'content-type': 'application/json' } });
+    for (const method of ['set', 'append', 'delete'] as const) {
+      Object.defineProperty(res.headers, method, {
+        value: () => {
+          throw new TypeError('immutable');
+        },
+      });
+    }
+    return res;
+  };
   beforeAll(async () => {
     t = await createTestApp({ env: { CORS_ORIGINS: 'https://shop.example' } });
     const tenant = await createTenant(t.deps, { slug: 'acme' });
@@ -52,6 +67,16 @@ describe('response headers', () => {
     expect(unauthorized.status).toBe(401);
     expect(unauthorized.headers.get('content-type')).toBe(JSON_UTF8);
     expect(unauthorized.headers.get('x-request-id')).toBeTruthy();
+  });
+
+  test('a response with immutable headers is copied so it still gets both headers', async () => {
+    // requestContext alone: in the full stack other middleware touches headers first.
+    const app = new Hono<AppEnv>().use(requestContext({ deps: t.deps })).get('/', () => lockedResponse());
+    const res = await app.request('/', { headers: { 'x-request-id': 'probe-2' } });
+    expect(res.status).toBe(200);
+    expect(res.headers.get('x-request-id')).toBe('probe-2');
+    expect(res.headers.get('content-type')).toBe(JSON_UTF8);
+    expect(await res.json()).toEqual({ ok: true });
   });
 
   test('non-JSON responses keep their own content type', async () => {

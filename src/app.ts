@@ -3,10 +3,10 @@ import { Scalar } from '@scalar/hono-api-reference';
 import { Hono } from 'hono';
 import { except } from 'hono/combine';
 import { secureHeaders } from 'hono/secure-headers';
-import { openAPIRouteHandler } from 'hono-openapi';
 import { registerJobMetrics } from './jobs/metrics';
 import type { AppEnv } from './lib/app-env';
 import type { Deps } from './lib/deps';
+import { withAbsoluteUrl } from './lib/host';
 import { auth } from './middleware/auth';
 import { bodyLimit } from './middleware/body-limit';
 import { contentType } from './middleware/content-type';
@@ -18,7 +18,7 @@ import { byIpAndTenant, byProviderAndIp, byUserOrIp, rateLimit } from './middlew
 import { requestContext } from './middleware/request-context';
 import { requestLog } from './middleware/request-log';
 import { tenant } from './middleware/tenant';
-import { openApiDocumentation } from './openapi';
+import { openApiRoute } from './openapi';
 import { auditLogRoutes } from './routes/admin/audit-logs';
 import { authRoutes, PUBLIC_AUTH_PATHS } from './routes/admin/auth';
 import { adminCarRoutes } from './routes/admin/cars';
@@ -110,17 +110,13 @@ export function createApp(deps: Deps) {
   app.route('/api/admin/integrations', integrationRoutes);
 
   // 4. Docs, then errors last.
-  app.get(
-    '/openapi.json',
-    openAPIRouteHandler(app, {
-      documentation: openApiDocumentation(env),
-      defaultValidationErrorResponse: false,
-      exclude: ['/openapi.json', '/docs'],
-    }),
-  );
+  app.get('/openapi.json', openApiRoute(app, env));
   app.get('/docs', Scalar({ url: '/openapi.json', pageTitle: 'Showroom API' }));
   app.notFound(notFound);
   app.onError(onError);
+  //    A request with an empty or malformed Host reaches us with a relative URL: route it by its real path.
+  const dispatch = app.fetch;
+  app.fetch = (request, ...rest) => dispatch(withAbsoluteUrl(request), ...rest);
   return app;
 }
 

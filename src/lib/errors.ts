@@ -83,4 +83,15 @@ export function pgConstraint(err: unknown): string | undefined {
   return undefined;
 }
 
+/** The column a Postgres error names (postgres.js `column_name`, PGlite `column`), through drizzle's wrapping. */
+export function pgColumn(err: unknown): string | undefined {
+  let e: unknown = err;
+  for (let depth = 0; e && depth < 4; depth++) {
+    const c = (e as { column?: unknown }).column ?? (e as { column_name?: unknown }).column_name;
+    if (typeof c === 'string' && c) return c;
+    e = (e as { cause?: unknown }).cause;
+  }
+  return undefined;
+}
+
 export const isUniqueViolation = (err: unknown) => pgErrorCode(err) === '23505';

@@ -22,3 +22,15 @@ export function subdomainSlug(host: string, baseDomain: string): string | null {
   if (!label || label.includes('.')) return null;
   return label;
 }
+
+/** Origin given to requests that arrive without a usable one; `.invalid` never resolves (RFC 6761). */
+export const PLACEHOLDER_ORIGIN = 'http://no-host.invalid';
+
+/**
+ * Bun gives a request whose Host header is empty or malformed a relative URL (`/api/tenant`), which
+ * hono's router misreads (as `/tenant`). Such a request gets a placeholder origin; its Host header is
+ * untouched, still resolves no tenant, so tenant routes answer 404 tenant_not_found.
+ */
+export function withAbsoluteUrl(request: Request): Request {
+  return request.url.startsWith('/') ? new Request(`${PLACEHOLDER_ORIGIN}${request.url}`, request) : request;
+}

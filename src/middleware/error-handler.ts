@@ -3,7 +3,7 @@
 import type { Context, ErrorHandler, NotFoundHandler } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import type { AppEnv } from '../lib/app-env';
-import { AppError, type ErrorCode, errorStatus, pgErrorCode } from '../lib/errors';
+import { AppError, type ErrorCode, errorStatus, pgColumn, pgErrorCode } from '../lib/errors';
 
 export function renderError(c: Context<AppEnv>, error: AppError): Response {
   const body = {
@@ -41,6 +41,12 @@ function isDatabaseUnavailable(err: unknown): boolean {
   return false;
 }
 
+function dbValidation(err: unknown, message: string): AppError {
+  const column = pgColumn(err);
+  const path = column ? column.replace(/_([a-z])/g, (_, ch: string) => ch.toUpperCase()) : '(unknown)';
+  return new AppError('validation_failed', message, { details: [{ path, message }] });
+}
+
 export function toAppError(err: unknown): AppError | undefined {
   if (err instanceof AppError) return err;
   if (err instanceof HTTPException) {
@@ -61,8 +67,10 @@ export function toAppError(err: unknown): AppError | undefined {
   }
   const pg = pgErrorCode(err);
   if (pg === '23505') return new AppError('conflict', 'A unique field is already taken');
-  if (pg === '23503') return new AppError('validation_failed', 'A referenced object does not exist');
-  if (pg?.startsWith('22')) return new AppError('validation_failed', 'A value is out of range or malformed');
+  // Last-resort mappings: routes validate first (int32 bounds, NUL guard), so these are rare; the detail names
+  // the column when Postgres says which (never SQL text), else `(unknown)`, so `details` is never empty.
+  if (pg === '23503') return dbValidation(err, 'A referenced object does not exist');
+  if (pg?.startsWith('22')) return dbValidation(err, 'A value is out of range or malformed');
   return undefined;
 }
 

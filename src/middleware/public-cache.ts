@@ -1,11 +1,26 @@
 // Public storefront reads: ETag on every response (If-None-Match → 304) and a short shared cache lifetime.
 import type { MiddlewareHandler } from 'hono';
-import { etag } from 'hono/etag';
+import { etag, RETAINED_304_HEADERS } from 'hono/etag';
 import type { AppEnv } from '../lib/app-env';
+
+/**
+ * hono's etag answers 304 with a new response keeping only these headers: add ours (request id, CORS,
+ * rate limit) so a revalidation looks like the 200 it stands for.
+ */
+export const RETAINED_HEADERS = [
+  ...RETAINED_304_HEADERS,
+  'x-request-id',
+  'access-control-allow-origin',
+  'access-control-allow-credentials',
+  'access-control-expose-headers',
+  'ratelimit-limit',
+  'ratelimit-remaining',
+  'ratelimit-reset',
+];
 
 export function publicCache(options: { maxAgeSeconds?: number } = {}): MiddlewareHandler<AppEnv> {
   const maxAge = options.maxAgeSeconds ?? 30;
-  const withEtag = etag({ weak: true });
+  const withEtag = etag({ weak: true, retainedHeaders: RETAINED_HEADERS });
   return async function publicCache(c, next) {
     await withEtag(c, async () => {
       await next();

@@ -215,14 +215,17 @@ export async function leadStats({
   tenantId,
   from,
   to,
+  days = { first: from, last: to },
   timezone,
   viewer,
 }: {
   db: Executor;
   tenantId: string;
-  /** Inclusive local dates, YYYY-MM-DD. */
+  /** Inclusive bounds: local dates (YYYY-MM-DD, whole days) or ISO instants. */
   from: string;
   to: string;
+  /** The local dates perDay lists (needed when from/to are instants). */
+  days?: { first: string; last: string };
   timezone: string;
   viewer?: LeadViewer;
 }): Promise<LeadStats> {
@@ -234,7 +237,7 @@ export async function leadStats({
       db,
       sql`
       with days as (
-        select d::date as day from generate_series(${from}::date, ${to}::date, interval '1 day') d
+        select d::date as day from generate_series(${days.first}::date, ${days.last}::date, interval '1 day') d
       ), counts as (
         select (${leads.createdAt} at time zone ${timezone})::date as day, count(*) as n
         from ${leads} where ${where} group by 1

@@ -5,6 +5,7 @@ import type { IntegrationTemplate } from '../../drizzle/schema';
 import { validateIntegrationConfig } from '../integrations/config-validation';
 import type { Deps } from '../lib/deps';
 import { AppError, conflict, isUniqueViolation, notFound, pgErrorCode } from '../lib/errors';
+import { pageMeta, paginationShape } from '../lib/pagination';
 import { issuesToDetails } from '../lib/validate';
 import {
   deleteTemplate,
@@ -94,8 +95,7 @@ export const updateTemplateSchema = z
   .superRefine(checkSecretFields);
 
 export const listTemplatesQuerySchema = z.object({
-  page: z.coerce.number().int().min(1).max(100_000).default(1),
-  limit: z.coerce.number().int().min(1).max(100).default(20),
+  ...paginationShape,
 });
 
 export function platformTemplate(t: IntegrationTemplate & { inUse?: number }) {
@@ -118,7 +118,7 @@ export async function listIntegrationTemplates(deps: Deps, query: z.infer<typeof
   const { rows, total } = await listTemplates({ db: deps.db, ...query });
   return {
     data: rows.map(platformTemplate),
-    meta: { page: query.page, limit: query.limit, total, totalPages: Math.ceil(total / query.limit) },
+    meta: pageMeta(query.page, query.limit, total),
   };
 }
 

@@ -8,6 +8,7 @@ import { validateIntegrationConfig } from '../integrations/config-validation';
 import { randomToken } from '../lib/crypto';
 import type { Deps } from '../lib/deps';
 import { AppError, conflict, isUniqueViolation, notFound, pgConstraint, validationFailed } from '../lib/errors';
+import { pageMeta } from '../lib/pagination';
 import { type AuditEntry, recordAudit } from '../repositories/audit-logs';
 import { findTemplateByName } from '../repositories/integration-templates';
 import {
@@ -99,7 +100,7 @@ export async function listIntegrationViews(
   const origin = await originFor(deps, tenant);
   return {
     data: rows.map((row) => toView(deps, row, origin)),
-    meta: { page: query.page, limit: query.limit, total, totalPages: Math.ceil(total / query.limit) },
+    meta: pageMeta(query.page, query.limit, total),
   };
 }
 

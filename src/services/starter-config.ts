@@ -15,8 +15,12 @@ export const businessTypes = [
 
 export type BusinessType = (typeof businessTypes)[number];
 
-/** Known intake fields are validated; unknown ones are kept (and shown to the model) rather than rejected. */
-export const intakeSchema = z.looseObject({
+/** Extra answers an operator may add: scalars only, so a stored intake stays small and flat. */
+const intakeExtra = z.union([z.string().max(500), z.number(), z.boolean(), z.null()]);
+export const INTAKE_MAX_ANSWERS = 30;
+const INTAKE_MAX_KEY_LENGTH = 60;
+
+const knownIntake = z.object({
   businessType: z.enum(businessTypes).optional(),
   /** Vehicles usually in stock: a count or a band. */
   inventorySize: z.union([z.number().int().min(0).max(1_000_000), z.enum(['small', 'medium', 'large'])]).optional(),
@@ -31,7 +35,23 @@ export const intakeSchema = z.looseObject({
   notes: z.string().max(2000).optional(),
 });
 
-export type Intake = z.infer<typeof intakeSchema>;
+/**
+ * Known intake fields are validated; other answers are kept (and shown to the model) when they are
+ * bounded: at most 30 answers in all, names ≤ 60 characters, values a string ≤ 500 characters, a number,
+ * a boolean or null. Anything nested is 400 rather than stored.
+ */
+export const intakeSchema = knownIntake.catchall(intakeExtra).superRefine((intake, ctx) => {
+  const keys = Object.keys(intake);
+  if (keys.length > INTAKE_MAX_ANSWERS)
+    ctx.addIssue({ code: 'custom', message: `At most ${INTAKE_MAX_ANSWERS} answers` });
+  for (const key of keys) {
+    if (key.length > INTAKE_MAX_KEY_LENGTH)
+      ctx.addIssue({ code: 'custom', path: [key.slice(0, INTAKE_MAX_KEY_LENGTH)], message: 'Answer name too long' });
+  }
+});
+
+/** The known answers, plus any bounded extras (typed loosely so callers can pass plain objects). */
+export type Intake = z.infer<typeof knownIntake> & { [extra: string]: unknown };
 
 const hhmm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'expected HH:MM');
 const dayHours = z.object({ open: hhmm, close: hhmm }).nullable();

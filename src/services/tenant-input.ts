@@ -1,6 +1,7 @@
 // What an operator may send to create or change a tenant: the zod schemas shared by the platform routes
 // and the CLI, so both reject exactly the same input with the same messages.
 import { z } from 'zod';
+import { paginationShape } from '../lib/pagination';
 import { normalizePhone } from '../lib/phone';
 import { intakeSchema } from './starter-config';
 
@@ -155,8 +156,7 @@ export type TenantStatus = (typeof tenantStatuses)[number];
 export const patchTenantSchema = z.object({ status: z.enum(tenantStatuses) });
 
 export const listTenantsQuerySchema = z.object({
-  page: z.coerce.number().int().min(1).max(100_000).default(1),
-  limit: z.coerce.number().int().min(1).max(100).default(20),
+  ...paginationShape,
   status: z.enum(tenantStatuses).optional(),
   /** Matches slug, name or a domain (case-insensitive substring). */
   q: z.string().trim().min(1).max(100).optional(),

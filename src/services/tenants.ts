@@ -6,6 +6,7 @@ import { hashPassword } from '../auth/password';
 import { enqueue } from '../jobs/queue';
 import type { Deps } from '../lib/deps';
 import { AppError, conflict, type ErrorDetail, isUniqueViolation, notFound, pgConstraint } from '../lib/errors';
+import { pageMeta } from '../lib/pagination';
 import { type AuditEntry, recordAudit } from '../repositories/audit-logs';
 import {
   domainsOf,
@@ -175,7 +176,7 @@ export async function listTenants(deps: Deps, query: ListTenantsQuery) {
   const domains = await domainsOf({ db: deps.db, tenantIds: rows.map((r) => r.id) });
   return {
     data: rows.map((t) => platformTenantSummary(deps, t, domains.get(t.id) ?? [])),
-    meta: { page: query.page, limit: query.limit, total, totalPages: Math.ceil(total / query.limit) },
+    meta: pageMeta(query.page, query.limit, total),
   };
 }
 

@@ -132,6 +132,17 @@ describe('GET /api/admin/audit-logs', () => {
     ]);
   });
 
+  test('from/to also take dates: whole days in the tenant time zone', async () => {
+    const actions = async (q: string) => (await json(await get(q))).data.map((e: { createdAt: string }) => e.createdAt);
+    expect(await actions('?from=2026-01-02&to=2026-01-03')).toEqual([
+      '2026-01-03T10:00:00.000Z',
+      '2026-01-02T10:00:00.000Z',
+    ]);
+    expect(await actions('?to=2026-01-01')).toEqual(['2026-01-01T10:00:00.000Z']);
+    expect(await actions('?from=2026-01-04&to=2026-01-04T12:00:00Z')).toEqual(['2026-01-04T10:00:00.000Z']);
+    expect((await get('?from=2026-01-05&to=2026-01-03')).status).toBe(400);
+  });
+
   test('pagination', async () => {
     const body = await json(await get('?limit=3&page=2'));
     expect(body.meta).toEqual({ page: 2, limit: 3, total: 4, totalPages: 2 });

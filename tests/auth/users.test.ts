@@ -108,6 +108,26 @@ describe('/api/admin/users', () => {
     expect(personal.status).toBe(400);
   });
 
+  test('password policy problems share one 400 with the schema problems', async () => {
+    const create = await as(owner, 'POST', '', make('wizard' as User['role'], { email: 'nope', password: 'short' }));
+    expect(create.status).toBe(400);
+    const createPaths = (await json(create)).error.details.map((d: { path: string }) => d.path).sort();
+    expect(createPaths).toEqual(['email', 'password', 'role']);
+
+    const target = await seed('sales');
+    const patch = await as(owner, 'PATCH', `/${target.id}`, { status: 'sleeping', password: 'password1234' });
+    expect(patch.status).toBe(400);
+    const patchPaths = (await json(patch)).error.details.map((d: { path: string }) => d.path).sort();
+    expect(patchPaths).toEqual(['password', 'status']);
+  });
+
+  test('PATCH password must not contain the account’s current e-mail when the body gives none', async () => {
+    const target = await createUser(t.deps, tenantId, { role: 'sales', email: `wulandari${n++}@acme.test` });
+    const res = await as(owner, 'PATCH', `/${target.id}`, { password: `${target.email.split('@')[0]}-harbor-7` });
+    expect(res.status).toBe(400);
+    expect((await json(res)).error.details).toEqual([{ path: 'password', message: expect.stringContaining('e-mail') }]);
+  });
+
   test('list: paginated, filter by role, never hashes', async () => {
     const res = await as(admin, 'GET', '?limit=2&page=1');
     expect(res.status).toBe(200);

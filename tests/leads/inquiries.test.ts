@@ -130,7 +130,20 @@ describe('POST /api/leads (storefront inquiries)', () => {
     const res = await inquire({ phone: '0812', email: 'nope', message: '' });
     expect(res.status).toBe(400);
     const paths = (await json(res)).error.details.map((d: { path: string }) => d.path).sort();
-    expect(paths).toEqual(['email', 'message', 'name']);
+    expect(paths).toEqual(['email', 'message', 'name', 'phone']);
+  });
+
+  test('name, phone and carSlug problems come back together in one 400', async () => {
+    const res = await inquire({ name: ' ', phone: 'hello', message: 'hi', carSlug: 'no-such-car' });
+    expect(res.status).toBe(400);
+    const details = (await json(res)).error.details;
+    expect(details.map((d: { path: string }) => d.path).sort()).toEqual(['carSlug', 'name', 'phone']);
+  });
+
+  test('a wrongly typed field is one detail line, not one per rule', async () => {
+    const res = await inquire({ name: 'X', phone: [], message: 'hi' });
+    expect(res.status).toBe(400);
+    expect((await json(res)).error.details).toEqual([{ path: 'phone', message: expect.any(String) }]);
   });
 
   test('an empty email is no email', async () => {

@@ -71,6 +71,21 @@ describe('lead stats and outbound messages', () => {
       expect(data.perDay.at(-1)).toEqual({ date: '2026-03-11', count: 1 });
     });
 
+    test('from/to also take date-times: exact instants, perDay over the tenant-time-zone days they span', async () => {
+      // 2026-03-01T23:00Z is 06:00 on the 2nd in Jakarta; 2026-03-04T01:30Z is 08:30 on the 4th.
+      const res = await get('/api/admin/leads/stats?from=2026-03-01T23:00:00Z&to=2026-03-04T08:30:00%2B07:00');
+      expect(res.status).toBe(200);
+      const { data } = await json(res);
+      expect(data.total).toBe(2);
+      expect(data.perDay).toEqual([
+        { date: '2026-03-02', count: 1 },
+        { date: '2026-03-03', count: 0 },
+        { date: '2026-03-04', count: 1 },
+      ]);
+      const reversed = await get('/api/admin/leads/stats?from=2026-03-04T10:00:00Z&to=2026-03-04T09:00:00Z');
+      expect(reversed.status).toBe(400);
+    });
+
     test('sales count only their own and unassigned leads', async () => {
       const { data } = await json(await get('/api/admin/leads/stats?from=2026-03-01&to=2026-03-05', 'sales'));
       expect(data.total).toBe(3);

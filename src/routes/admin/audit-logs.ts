@@ -5,21 +5,26 @@ import { z } from 'zod';
 import type { AuditLog } from '../../../drizzle/schema';
 import type { AppEnv } from '../../lib/app-env';
 import { validationFailed } from '../../lib/errors';
+import { pageMeta, paginationShape } from '../../lib/pagination';
 import { validate } from '../../lib/validate';
+import { rangeBound } from '../../lib/zoned-time';
 import { requireRole } from '../../middleware/require-role';
 import { listAuditLogs } from '../../repositories/audit-logs';
 
+const dateOrTime = z.union([z.iso.date(), z.iso.datetime({ offset: true })]);
+
 const listQuery = z.object({
-  page: z.coerce.number().int().min(1).max(100_000).default(1),
-  limit: z.coerce.number().int().min(1).max(100).default(20),
+  ...paginationShape,
   action: z
     .string()
     .regex(/^[a-z_]+(\.[a-z_]+)+$/, 'An action such as auth.login or user.update')
     .max(100)
     .optional(),
   actorId: z.uuid().optional(),
-  from: z.iso.datetime({ offset: true }).optional(),
-  to: z.iso.datetime({ offset: true }).optional(),
+  from: dateOrTime
+    .optional()
+    .describe('At or after; a date (YYYY-MM-DD) is the start of that day in the tenant time zone'),
+  to: dateOrTime.optional().describe('Before; a date includes that whole day in the tenant time zone'),
 });
 
 export function auditLogView(row: AuditLog) {
@@ -45,7 +50,8 @@ export const auditLogRoutes = new Hono<AppEnv>().get(
     summary: 'Audit log of the tenant (admin, owner)',
     description:
       'Newest first. Filters: `action` (exact, e.g. `auth.login_failed`), `actorId`, `from` (inclusive) and `to` ' +
-      '(exclusive) as ISO-8601 timestamps. IPs are masked (/24, /48); secrets in `metadata` read `[REDACTED]`.',
+      '(exclusive) as ISO-8601 timestamps, or dates (YYYY-MM-DD) meaning that day in the tenant time zone (`to` ' +
+      'then includes the whole day). IPs are masked (/24, /48); secrets in `metadata` read `[REDACTED]`.',
     security: [{ bearerAuth: [] }],
     responses: { 200: { description: 'Paginated `{data, meta}`' } },
   }),
@@ -53,8 +59,9 @@ export const auditLogRoutes = new Hono<AppEnv>().get(
   validate('query', listQuery),
   async (c) => {
     const { page, limit, action, actorId, from, to } = c.req.valid('query');
-    const fromDate = from ? new Date(from) : undefined;
-    const toDate = to ? new Date(to) : undefined;
+    const timezone = c.var.tenant.timezone;
+    const fromDate = from ? rangeBound(from, 'from', timezone) : undefined;
+    const toDate = to ? rangeBound(to, 'to', timezone) : undefined;
     if (fromDate && toDate && fromDate > toDate)
       throw validationFailed([{ path: 'to', message: 'Must not be before from' }]);
     const { rows, total } = await listAuditLogs({
@@ -64,6 +71,6 @@ export const auditLogRoutes = new Hono<AppEnv>().get(
       page,
       limit,
     });
-    return c.json({ data: rows.map(auditLogView), meta: { page, limit, total, totalPages: Math.ceil(total / limit) } });
+    return c.json({ data: rows.map(auditLogView), meta: pageMeta(page, limit, total) });
   },
 );

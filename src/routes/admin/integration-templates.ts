@@ -5,13 +5,13 @@ import { describeRoute } from 'hono-openapi';
 import { z } from 'zod';
 import type { IntegrationTemplate } from '../../../drizzle/schema';
 import type { AppEnv } from '../../lib/app-env';
+import { pageMeta, paginationShape } from '../../lib/pagination';
 import { validate } from '../../lib/validate';
 import { requireRole } from '../../middleware/require-role';
 import { listActiveTemplates } from '../../repositories/integration-templates';
 
 const listQuery = z.object({
-  page: z.coerce.number().int().min(1).default(1),
-  limit: z.coerce.number().int().min(1).max(100).default(20),
+  ...paginationShape,
 });
 
 export function tenantTemplateView(t: IntegrationTemplate) {
@@ -50,7 +50,7 @@ export const integrationTemplateRoutes = new Hono<AppEnv>().get(
     const all = await listActiveTemplates({ db: c.var.deps.db });
     return c.json({
       data: all.slice((page - 1) * limit, page * limit).map(tenantTemplateView),
-      meta: { page, limit, total: all.length, totalPages: Math.ceil(all.length / limit) },
+      meta: pageMeta(page, limit, all.length),
     });
   },
 );

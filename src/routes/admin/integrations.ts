@@ -5,6 +5,7 @@ import { describeRoute } from 'hono-openapi';
 import { z } from 'zod';
 import type { AppEnv } from '../../lib/app-env';
 import { notFound } from '../../lib/errors';
+import { paginationShape } from '../../lib/pagination';
 import { auditContext } from '../../lib/request-meta';
 import { validate } from '../../lib/validate';
 import { requireRole } from '../../middleware/require-role';
@@ -21,8 +22,7 @@ import {
 const tags = ['Integrations'];
 const idParam = z.object({ id: z.uuid() });
 const listQuery = z.object({
-  page: z.coerce.number().int().min(1).default(1),
-  limit: z.coerce.number().int().min(1).max(100).default(20),
+  ...paginationShape,
 });
 const name = z.string().trim().min(1).max(100);
 const config = z.record(z.string().min(1).max(64), z.unknown());

@@ -8,8 +8,10 @@ import { cars, leadSource, leadStatus, users } from '../../../drizzle/schema';
 import type { Executor } from '../../db/client';
 import type { AppEnv } from '../../lib/app-env';
 import { forbidden, notFound, validationFailed } from '../../lib/errors';
+import { pageMeta, paginationShape } from '../../lib/pagination';
 import { auditContext } from '../../lib/request-meta';
 import { validate } from '../../lib/validate';
+import { addDays, isDateOnly, rangeBound, zonedDate } from '../../lib/zoned-time';
 import { requireRole } from '../../middleware/require-role';
 import { recordAudit } from '../../repositories/audit-logs';
 import { findLead, type LeadPatch, type LeadViewer, leadStats, listLeads, updateLead } from '../../repositories/leads';
@@ -26,8 +28,7 @@ const isoDate = z.iso.date();
 const dateOrTime = z.union([isoDate, z.iso.datetime({ offset: true })]);
 
 const listQuery = z.object({
-  page: z.coerce.number().int().min(1).default(1),
-  limit: z.coerce.number().int().min(1).max(100).default(20),
+  ...paginationShape,
   status: z.enum(leadStatus.enumValues).optional(),
   source: z.enum(leadSource.enumValues).optional(),
   assignedTo: z
@@ -43,8 +44,8 @@ const listQuery = z.object({
 });
 
 const statsQuery = z.object({
-  from: isoDate.optional().describe('First day (tenant time zone); default 29 days before `to`'),
-  to: isoDate.optional().describe('Last day, inclusive (tenant time zone); default today'),
+  from: dateOrTime.optional().describe('First day (tenant time zone) or an instant; default 29 days before `to`'),
+  to: dateOrTime.optional().describe('Last day, inclusive (tenant time zone), or an instant; default today'),
 });
 
 const tag = z
@@ -89,12 +90,6 @@ async function lockVisibleLead(c: Context<AppEnv>, tx: Executor, id: string) {
   return lead;
 }
 
-function daysAgo(date: string, days: number): string {
-  const d = new Date(`${date}T00:00:00Z`);
-  d.setUTCDate(d.getUTCDate() - days);
-  return d.toISOString().slice(0, 10);
-}
-
 export const adminLeadRoutes = new Hono<AppEnv>()
   .get(
     '/',
@@ -118,7 +113,7 @@ export const adminLeadRoutes = new Hono<AppEnv>()
         page,
         limit,
       });
-      return c.json({ data: rows.map(leadView), meta: { page, limit, total, totalPages: Math.ceil(total / limit) } });
+      return c.json({ data: rows.map(leadView), meta: pageMeta(page, limit, total) });
     },
   )
   .get(
@@ -135,17 +130,24 @@ export const adminLeadRoutes = new Hono<AppEnv>()
     validate('query', statsQuery),
     async (c) => {
       const tz = c.var.tenant.timezone;
-      const today = new Intl.DateTimeFormat('en-CA', { timeZone: tz }).format(c.var.deps.clock.now());
-      const to = c.req.valid('query').to ?? today;
-      const from = c.req.valid('query').from ?? daysAgo(to, 29);
-      const days = (Date.parse(to) - Date.parse(from)) / 86_400_000;
-      if (days < 0) throw validationFailed([{ path: 'from', message: '`from` must not be after `to`' }]);
+      const query = c.req.valid('query');
+      // A date is that day in the tenant time zone; an instant counts as the tenant-time-zone day it falls on
+      // for perDay, and filters leads exactly (from inclusive, to inclusive).
+      const dayOf = (v: string) => (isDateOnly(v) ? v : zonedDate(new Date(v), tz));
+      const to = query.to ?? zonedDate(c.var.deps.clock.now(), tz);
+      const from = query.from ?? addDays(dayOf(to), -29);
+      const first = dayOf(from);
+      const last = dayOf(to);
+      const days = (Date.parse(last) - Date.parse(first)) / 86_400_000;
+      if (days < 0 || rangeBound(from, 'from', tz) > rangeBound(to, 'to', tz))
+        throw validationFailed([{ path: 'from', message: '`from` must not be after `to`' }]);
       if (days > 366) throw validationFailed([{ path: 'from', message: 'At most 367 days at once' }]);
       const stats = await leadStats({
         db: c.var.deps.db,
         tenantId: c.var.tenant.id,
         from,
         to,
+        days: { first, last },
         timezone: tz,
         viewer: viewerOf(c),
       });

@@ -8,9 +8,10 @@ import { hashPassword } from '../../auth/password';
 import { PASSWORD_MAX_LENGTH, passwordProblems } from '../../auth/password-policy';
 import { canManage, staffUser } from '../../auth/staff';
 import type { AppEnv } from '../../lib/app-env';
-import { conflict, forbidden, isUniqueViolation, notFound, validationFailed } from '../../lib/errors';
+import { conflict, forbidden, isUniqueViolation, notFound } from '../../lib/errors';
+import { pageMeta, paginationShape } from '../../lib/pagination';
 import { auditContext } from '../../lib/request-meta';
-import { validate } from '../../lib/validate';
+import { type ValidateOptions, validate } from '../../lib/validate';
 import { requireRole } from '../../middleware/require-role';
 import { recordAudit } from '../../repositories/audit-logs';
 import { revokeUserRefreshTokens } from '../../repositories/refresh-tokens';
@@ -24,8 +25,7 @@ import {
 } from '../../repositories/users';
 
 const listQuery = z.object({
-  page: z.coerce.number().int().min(1).max(100_000).default(1),
-  limit: z.coerce.number().int().min(1).max(100).default(20),
+  ...paginationShape,
   role: z.enum(userRole.enumValues).optional(),
   status: z.enum(userStatus.enumValues).optional(),
 });
@@ -43,6 +43,30 @@ const patchBody = z
     password: password.optional(),
   })
   .refine((v) => Object.values(v).some((x) => x !== undefined), { message: 'Nothing to change' });
+
+const text = (v: unknown) => (typeof v === 'string' ? v : undefined);
+const fields = (raw: unknown) => (raw && typeof raw === 'object' ? (raw as Record<string, unknown>) : {});
+
+/** The password policy, run alongside the schema so its problems share the schema's 400. */
+const createChecks: ValidateOptions<typeof createBody>['also'] = ({ raw, parsed }) => {
+  const body = parsed ?? fields(raw);
+  const candidate = text(body.password);
+  return candidate === undefined ? [] : passwordProblems(candidate, { email: text(body.email), name: text(body.name) });
+};
+
+/** As createChecks; the e-mail and name a new password must avoid default to the account's current ones. */
+const patchChecks: ValidateOptions<typeof patchBody>['also'] = async ({ raw, parsed }, c) => {
+  const body = parsed ?? fields(raw);
+  const candidate = text(body.password);
+  if (candidate === undefined) return [];
+  // The :id was validated by the param validator that runs first.
+  const id = c.req.param('id');
+  const target = id ? await findUserById({ db: c.var.deps.db, tenantId: c.var.tenant.id, id }) : null;
+  return passwordProblems(candidate, {
+    email: text(body.email) ?? target?.email,
+    name: text(body.name) ?? target?.name,
+  });
+};
 
 const lastOwner = () => conflict('The tenant must keep at least one active owner');
 const emailTaken = () => conflict('E-mail is already in use', [{ path: 'email', message: 'Already in use' }]);
@@ -68,7 +92,7 @@ export const userRoutes = new Hono<AppEnv>()
         role,
         status,
       });
-      return c.json({ data: rows.map(staffUser), meta: { page, limit, total, totalPages: Math.ceil(total / limit) } });
+      return c.json({ data: rows.map(staffUser), meta: pageMeta(page, limit, total) });
     },
   )
   .post(
@@ -87,12 +111,10 @@ export const userRoutes = new Hono<AppEnv>()
       },
     }),
     requireRole('admin'),
-    validate('json', createBody),
+    validate('json', createBody, { also: createChecks }),
     async (c) => {
       const body = c.req.valid('json');
       if (!canManage(c.var.auth.role, body.role)) throw forbidden(`Your role cannot create ${body.role} accounts`);
-      const problems = passwordProblems(body.password, body);
-      if (problems.length) throw validationFailed(problems);
       const tenantId = c.var.tenant.id;
       const passwordHash = await hashPassword(body.password);
       try {
@@ -157,7 +179,7 @@ export const userRoutes = new Hono<AppEnv>()
     }),
     requireRole('admin'),
     validate('param', idParam),
-    validate('json', patchBody),
+    validate('json', patchBody, { also: patchChecks }),
     async (c) => {
       const { id } = c.req.valid('param');
       const body = c.req.valid('json');
@@ -171,13 +193,6 @@ export const userRoutes = new Hono<AppEnv>()
       if (!selfService) {
         if (!canManage(auth.role, target.role)) throw forbidden(`Your role cannot change ${target.role} accounts`);
         if (body.role && !canManage(auth.role, body.role)) throw forbidden(`Your role cannot grant ${body.role}`);
-      }
-      if (body.password !== undefined) {
-        const problems = passwordProblems(body.password, {
-          email: body.email ?? target.email,
-          name: body.name ?? target.name,
-        });
-        if (problems.length) throw validationFailed(problems);
       }
       const passwordHash = body.password !== undefined ? await hashPassword(body.password) : undefined;
       const losesOwner =

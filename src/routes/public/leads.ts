@@ -1,15 +1,15 @@
 // POST /api/leads: a storefront inquiry becomes (or joins) the lead for that phone, with the text
 // stored as an inbound message and a follow-up job queued in the same transaction.
 // Rate limiting (group "inquiries") is applied in app.ts, before this router.
-import { Hono, type MiddlewareHandler } from 'hono';
+import { type Context, Hono, type MiddlewareHandler } from 'hono';
 import { describeRoute } from 'hono-openapi';
 import { uuidv7 } from 'uuidv7';
 import { z } from 'zod';
 import type { AppEnv } from '../../lib/app-env';
-import { validationFailed } from '../../lib/errors';
+import type { ErrorDetail } from '../../lib/errors';
 import { normalizePhone, regionFromLocale } from '../../lib/phone';
 import { auditContext } from '../../lib/request-meta';
-import { validate } from '../../lib/validate';
+import { type ValidateOptions, validate } from '../../lib/validate';
 import { recordAudit } from '../../repositories/audit-logs';
 import { findPublishedCarBySlug } from '../../services/car-matching';
 import { recordInboundMessage } from '../../services/inbound-messages';
@@ -27,6 +27,29 @@ const inquirySchema = z.object({
   website: z.string().max(500).optional().describe('Honeypot: leave empty'),
   company: z.string().max(500).optional().describe('Honeypot: leave empty'),
 });
+
+/** The car an inquiry's carSlug resolved to during validation, so the handler does not look it up again. */
+const resolvedCars = new WeakMap<Context, string>();
+
+/**
+ * The checks the schema cannot make (the phone's region is the tenant's, the car must be published in
+ * this tenant): they run alongside the schema so one 400 lists name, phone and carSlug problems together.
+ */
+const inquiryChecks: ValidateOptions<typeof inquirySchema>['also'] = async ({ raw, parsed }, c) => {
+  const body = (raw && typeof raw === 'object' ? raw : {}) as Record<string, unknown>;
+  const tenant = c.var.tenant;
+  const problems: ErrorDetail[] = [];
+  const phone = parsed?.phone ?? body.phone;
+  if (typeof phone === 'string' && phone.trim() && !normalizePhone(phone, regionFromLocale(tenant.locale)))
+    problems.push({ path: 'phone', message: 'Not a valid phone number' });
+  const slug = parsed ? parsed.carSlug : typeof body.carSlug === 'string' ? body.carSlug.trim() : undefined;
+  if (slug && slug.length <= 200) {
+    const car = await findPublishedCarBySlug({ db: c.var.deps.db, tenantId: tenant.id, slug });
+    if (car) resolvedCars.set(c, car.id);
+    else problems.push({ path: 'carSlug', message: 'No published car with this slug' });
+  }
+  return problems;
+};
 
 /**
  * A filled honeypot answers exactly like a success (201 with a fresh id) and stores nothing, so a bot
@@ -66,19 +89,14 @@ export const publicLeadRoutes = new Hono<AppEnv>().post(
     },
   }),
   honeypot(),
-  validate('json', inquirySchema),
+  validate('json', inquirySchema, { also: inquiryChecks }),
   async (c) => {
     const input = c.req.valid('json');
     const tenant = c.var.tenant;
     const { db, bus } = c.var.deps;
-    const phone = normalizePhone(input.phone, regionFromLocale(tenant.locale));
-    if (!phone) throw validationFailed([{ path: 'phone', message: 'Not a valid phone number' }]);
-    let carId: string | null = null;
-    if (input.carSlug) {
-      const car = await findPublishedCarBySlug({ db, tenantId: tenant.id, slug: input.carSlug });
-      if (!car) throw validationFailed([{ path: 'carSlug', message: 'No published car with this slug' }]);
-      carId = car.id;
-    }
+    // Both were checked by inquiryChecks during validation.
+    const phone = normalizePhone(input.phone, regionFromLocale(tenant.locale))!;
+    const carId = input.carSlug ? (resolvedCars.get(c) ?? null) : null;
     const result = await db.transaction(async (tx) => {
       const recorded = await recordInboundMessage({
         tx,

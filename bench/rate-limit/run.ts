@@ -6,27 +6,9 @@
 // Usage: npm run bench:rate-limit [-- --requests 30000] [-- --clients 5000] [-- --no-write]
 import { cpus, loadavg, totalmem } from 'node:os';
 import { join } from 'node:path';
-import { Hono } from 'hono';
-import { secureHeaders } from 'hono/secure-headers';
-import { cars, type Tenant, tenants } from '../../drizzle/schema';
-import { createDeps } from '../../src/bootstrap';
-import { createDatabase } from '../../src/db/client';
-import { migrateDatabase } from '../../src/db/migrate';
-import { parseEnv } from '../../src/env';
+import type { Hono } from 'hono';
 import type { AppEnv } from '../../src/lib/app-env';
-import type { Deps } from '../../src/lib/deps';
-import { bodyLimit } from '../../src/middleware/body-limit';
-import { contentType } from '../../src/middleware/content-type';
-import { cors } from '../../src/middleware/cors';
-import { onError } from '../../src/middleware/error-handler';
-import { publicCache } from '../../src/middleware/public-cache';
-import { byIpAndTenant, rateLimit } from '../../src/middleware/rate-limit';
-import { requestContext } from '../../src/middleware/request-context';
-import { requestLog } from '../../src/middleware/request-log';
-import { tenant } from '../../src/middleware/tenant';
-import { findTenantBySlug } from '../../src/repositories/tenants';
-import { publicCarRoutes } from '../../src/routes/public/cars';
-import { tenantRoutes } from '../../src/routes/public/tenant';
+import { PATHS, type Route, setup, stack } from './stack';
 
 const arg = (name: string, fallback: number) => {
   const i = process.argv.indexOf(`--${name}`);
@@ -36,38 +18,9 @@ const REQUESTS = arg('requests', 30_000);
 /** Distinct client IPs, in turn: every bucket stays well under the default 300 requests per minute. */
 const CLIENTS = arg('clients', 5000);
 const WRITE = !process.argv.includes('--no-write');
-
-type Route = 'tenant' | 'cars';
-const PATHS: Record<Route, string> = { tenant: '/api/tenant', cars: '/api/cars' };
-
-/** src/app.ts's stack for one storefront route, with or without tenant resolution and the limiter. */
-function stack(deps: Deps, route: Route, limited: boolean, fixedTenant: Tenant) {
-  const { env } = deps;
-  const path = PATHS[route];
-  const app = new Hono<AppEnv>();
-  app.use(requestContext({ deps }));
-  app.use(requestLog());
-  app.use(secureHeaders({ crossOriginResourcePolicy: 'cross-origin' }));
-  app.use('/api/*', cors({ origins: env.CORS_ORIGINS, trustProxy: env.TRUST_PROXY }));
-  app.use('/api/*', bodyLimit({ maxBytes: env.BODY_LIMIT_BYTES }), contentType());
-  if (limited) {
-    app.use(path, tenant({ trustProxy: env.TRUST_PROXY }));
-    app.use(path, rateLimit({ group: 'public', key: byIpAndTenant, methods: ['GET', 'HEAD'] }));
-  } else {
-    app.use(path, async function fixedTenantForBaseline(c, next) {
-      c.set('tenant', fixedTenant);
-      await next();
-    });
-  }
-  if (route === 'tenant') {
-    app.use(path, publicCache());
-    app.route(path, tenantRoutes);
-  } else {
-    app.route(path, publicCarRoutes);
-  }
-  app.onError(onError);
-  return app;
-}
+/** Requests per server in the HTTP phase (0 skips it). */
+const HTTP_REQUESTS = arg('http-requests', 12_000);
+const HTTP_BLOCKS = 12;
 
 type Stats = { p25: number; median: number; p75: number; iqm: number };
 function stats(xs: Float64Array): Stats {
@@ -80,49 +33,105 @@ const pct = (a: number, b: number) => (a / b - 1) * 100;
 const fmt = (x: number) => x.toFixed(2);
 const signed = (x: number, unit = ' %') => `${x >= 0 ? '+' : '−'}${Math.abs(x).toFixed(unit === ' %' ? 1 : 2)}${unit}`;
 
+type ServerCpu = { route: Route; name: 'baseline' | 'aa' | 'limited'; port: number; cpu: number[] };
+
+/**
+ * The same comparison over HTTP, measured as server CPU time per request: each app runs behind
+ * Bun.serve in its own process (HTTP parsing and response writing included, as in production), one
+ * client here sends requests one at a time in a fresh random order each round, behind-a-proxy style
+ * (X-Forwarded-For from 5000 addresses). CPU time, unlike wall time, is not inflated while another
+ * process holds the core; it is read per block of rounds, so the spread across blocks shows.
+ */
+async function httpPhase() {
+  const servers: ServerCpu[] = [];
+  const children: ReturnType<typeof Bun.spawn>[] = [];
+  const replies = new Map<number, (message: { port?: number; cpu?: { user: number; system: number } }) => void>();
+  const specs = (['tenant', 'cars'] as const).flatMap((route) =>
+    (['baseline', 'aa', 'limited'] as const).map((name) => ({ route, name })),
+  );
+  await Promise.all(
+    specs.map(async ({ route, name }, k) => {
+      const ready = Promise.withResolvers<number>();
+      replies.set(k, (m) => m.port && ready.resolve(m.port));
+      const child = Bun.spawn({
+        cmd: [process.execPath, join(import.meta.dir, 'serve.ts'), route, name === 'limited' ? 'limited' : 'baseline'],
+        stdout: 'inherit',
+        stderr: 'inherit',
+        ipc: (message) => replies.get(k)?.(message),
+      });
+      children[k] = child;
+      servers[k] = { route, name, port: await ready.promise, cpu: [] };
+    }),
+  );
+  const cpuOf = (k: number) =>
+    new Promise<number>((resolve) => {
+      replies.set(k, (m) => m.cpu && resolve(m.cpu.user + m.cpu.system));
+      children[k]!.send('cpu');
+    });
+  const readCpu = async () => {
+    for (let k = 0; k < servers.length; k++) servers[k]!.cpu.push(await cpuOf(k));
+  };
+  let client = 0;
+  async function hit(server: ServerCpu) {
+    const n = client++ % CLIENTS;
+    const res = await fetch(`http://127.0.0.1:${server.port}${PATHS[server.route]}`, {
+      headers: {
+        'x-forwarded-host': 'bench.localhost',
+        'x-forwarded-for': `10.${(n >> 16) & 255}.${(n >> 8) & 255}.${n & 255}`,
+      },
+    });
+    await res.arrayBuffer();
+    if (res.status !== 200) throw new Error(`unexpected ${res.status} from ${server.route}/${server.name}`);
+  }
+  for (let i = 0; i < 2000; i++) for (const s of servers) await hit(s); // warm-up
+  const perBlock = Math.max(1, Math.floor(HTTP_REQUESTS / HTTP_BLOCKS));
+  const order = servers.map((_, k) => k);
+  let seed = 0x2545f491;
+  const random = () => {
+    seed = (Math.imul(seed, 1_664_525) + 1_013_904_223) >>> 0;
+    return seed / 2 ** 32;
+  };
+  await readCpu();
+  for (let b = 0; b < HTTP_BLOCKS; b++) {
+    for (let i = 0; i < perBlock; i++) {
+      for (let j = order.length - 1; j > 0; j--) {
+        const r = Math.floor(random() * (j + 1));
+        [order[j], order[r]] = [order[r]!, order[j]!];
+      }
+      for (const k of order) await hit(servers[k]!);
+    }
+    await readCpu();
+  }
+  for (const child of children) child.send('stop');
+  await Promise.all(children.map((c) => c.exited));
+  /** CPU µs per request in each block. */
+  const perRequest = (s: ServerCpu) => s.cpu.slice(1).map((c, b) => (c - s.cpu[b]!) / perBlock);
+  return (['tenant', 'cars'] as const).map((route) => {
+    const of = (name: string) => perRequest(servers.find((s) => s.route === route && s.name === name)!);
+    const base = of('baseline');
+    const aa = of('aa');
+    const limited = of('limited');
+    const total = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+    const median = (xs: number[]) => {
+      const s = [...xs].sort((a, b) => a - b);
+      return s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
+    };
+    const ratios = (xs: number[]) => median(xs.map((x, b) => pct(x, base[b]!)));
+    return {
+      route,
+      baseline: total(base),
+      aa: total(aa),
+      limited: total(limited),
+      aaBlocks: ratios(aa),
+      limitedBlocks: ratios(limited),
+      requests: perBlock * HTTP_BLOCKS,
+    };
+  });
+}
+
 async function main() {
   const load = [loadavg()];
-  const database = await createDatabase({});
-  await migrateDatabase(database);
-  const env = parseEnv({
-    NODE_ENV: 'production',
-    LOG_LEVEL: 'silent',
-    JWT_KEYS: `b:${'x'.repeat(32)}`,
-    ENCRYPTION_KEYS: `b:${Buffer.alloc(32).toString('base64')}`,
-    PLATFORM_API_KEYS: 'p'.repeat(32),
-    // As behind a load balancer; no request carries X-Forwarded-For, so the socket address is used.
-    TRUST_PROXY: 'true',
-  });
-  const deps = await createDeps(env, { database, skipMigrations: true });
-  await database.db
-    .insert(tenants)
-    .values({ slug: 'bench', name: 'Bench Motors', status: 'active', provisionedAt: new Date() })
-    .onConflictDoNothing();
-  const fixed = (await findTenantBySlug({ db: database.db, slug: 'bench' }))!;
-  // One storefront page: 20 published cars, answered from the response cache after the first request.
-  await database.db.insert(cars).values(
-    Array.from({ length: 20 }, (_, i) => ({
-      tenantId: fixed.id,
-      slug: `toyota-avanza-${i}`,
-      displayCode: `AV${i}`,
-      title: `Toyota Avanza 1.3 G ${2015 + (i % 8)}`,
-      brand: 'Toyota',
-      model: 'Avanza',
-      variant: '1.3 G',
-      year: 2015 + (i % 8),
-      price: 150_000_000 + i * 1_000_000,
-      mileageKm: 40_000 + i * 1000,
-      transmission: 'manual' as const,
-      fuel: 'petrol' as const,
-      bodyType: 'mpv',
-      color: 'Putih',
-      description: 'Mobil keluarga terawat, servis rutin di bengkel resmi.',
-      features: ['ABS', 'Airbag'],
-      status: 'available' as const,
-      publishedAt: new Date(Date.now() - i * 60_000),
-    })),
-  );
-
+  const { database, deps, fixed } = await setup();
   const variants: { route: Route; name: 'baseline' | 'aa' | 'limited'; app: Hono<AppEnv> }[] = [];
   for (const route of ['tenant', 'cars'] as const) {
     variants.push({ route, name: 'baseline', app: stack(deps, route, false, fixed) });
@@ -173,6 +182,9 @@ async function main() {
     }
   }
   load.push(loadavg());
+  await database.close();
+  const http = HTTP_REQUESTS > 0 ? await httpPhase() : [];
+  if (http.length) load.push(loadavg());
 
   const rows = ['tenant', 'cars'].map((route) => {
     const of = (name: string) => stats(samples[variants.findIndex((v) => v.route === route && v.name === name)]!);
@@ -197,11 +209,33 @@ async function main() {
     '<!-- rate-limit:start -->',
     '## Rate limiting and tenant resolution (`npm run bench:rate-limit`)',
     '',
-    `Run ${new Date().toISOString()} on ${machine}. Load average (1, 5, 15 min) ${loads[0]} before and ${loads[1]} after: the machine is shared, so compare rows of one run.`,
+    `Run ${new Date().toISOString()} on ${machine}. Load average (1, 5, 15 min) ${loads[0]} before, ${loads[1]} after the in-process phase${loads[2] ? ` and ${loads[2]} after the HTTP phase` : ''}: the machine is shared, so compare rows of one run.`,
     '',
     `Per route, three apps with src/app.ts's middleware stack run side by side in one process: the **baseline** has its tenant set in advance and no limiter; **tenant + memory limiter** resolves the tenant from the Host header (TTL cache) and takes a token from the \`public\` bucket of the client IP and tenant (default rule; ${CLIENTS} client addresses in turn, so each bucket is cold memory when its client comes back, as with many real clients); the **A/A** row is a second baseline and shows what the method reads when nothing differs. Requests go one at a time through every variant, in a fresh random order each round (${REQUESTS.toLocaleString('en')} per variant, in-process \`app.fetch\`, logging silenced); per-request wall times, median and interquartile mean (IQM).`,
     '',
     ...table,
+    '',
+    `Target (issue 3): under 5 % on a cached route. In process: ${rows
+      .map((r) => {
+        const m = pct(r.limited.median, r.baseline.median);
+        const q = pct(r.limited.iqm, r.baseline.iqm);
+        return `${r.route} ${signed(m)} median / ${signed(q)} IQM (${Math.max(m, q) < 5 ? 'met' : 'not met'})`;
+      })
+      .join('; ')}.`,
+    ...(http.length
+      ? [
+          '',
+          `Over HTTP, as server CPU time per request (${http[0]!.requests.toLocaleString('en')} requests per server, ${HTTP_BLOCKS} blocks): each app behind Bun.serve in its own process, requests sent one at a time by one client in a fresh random order each round, with X-Forwarded-Host and X-Forwarded-For from ${CLIENTS} addresses (TRUST_PROXY, as behind a load balancer). This is the request's whole cost on the server: HTTP parsing and response writing included.`,
+          '',
+          '| route | variant | CPU µs per request | vs baseline (all blocks) | vs baseline (median of blocks) |',
+          '| --- | --- | --: | --: | --: |',
+          ...http.flatMap((r) => [
+            `| ${label[r.route]} | baseline | ${fmt(r.baseline)} | | |`,
+            `| | A/A: baseline again | ${fmt(r.aa)} | ${signed(pct(r.aa, r.baseline))} | ${signed(r.aaBlocks)} |`,
+            `| | **tenant + memory limiter** | ${fmt(r.limited)} | **${signed(pct(r.limited, r.baseline))}** (${signed(r.limited - r.baseline, ' µs')}) | **${signed(r.limitedBlocks)}** |`,
+          ]),
+        ]
+      : []),
     '<!-- rate-limit:end -->',
   ].join('\n');
   console.log(section);
@@ -212,7 +246,6 @@ async function main() {
     if (!re.test(current)) throw new Error('bench/RESULTS.md has no rate-limit section markers');
     await Bun.write(path, current.replace(re, section));
   }
-  await database.close();
   process.exit(0);
 }
 

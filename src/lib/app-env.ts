@@ -2,6 +2,7 @@
 import type { Tenant, UserRole } from '../../drizzle/schema';
 import type { Deps } from './deps';
 import type { Logger } from './logger';
+import type { RateLimitDecision } from './rate-limit/store';
 
 export type AuthContext = {
   userId: string;
@@ -19,5 +20,7 @@ export type AppEnv = {
     auth: AuthContext;
     /** Set by the platform-key middleware on /api/platform routes. */
     platform: { keyId: string };
+    /** The tightest rate-limit decision so far: the one the response's RateLimit-* headers report. */
+    rateLimit: RateLimitDecision;
   };
 };

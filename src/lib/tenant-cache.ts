@@ -26,10 +26,19 @@ export class TenantCache {
     this.maxEntries = options.maxEntries ?? 10_000;
   }
 
-  async resolve(host: string): Promise<Tenant | null> {
-    const now = this.options.clock.now().getTime();
+  /** The cached answer for a host, without waiting: undefined when it is not cached (or has expired). */
+  peek(host: string): Tenant | null | undefined {
     const hit = this.entries.get(host);
-    if (hit && hit.expiresAt > now) return hit.tenant;
+    return hit && hit.expiresAt > this.options.clock.now().getTime() ? hit.tenant : undefined;
+  }
+
+  resolve(host: string): Promise<Tenant | null> {
+    const hit = this.peek(host);
+    return hit === undefined ? this.miss(host) : Promise.resolve(hit);
+  }
+
+  private miss(host: string): Promise<Tenant | null> {
+    const now = this.options.clock.now().getTime();
     const pending = this.inflight.get(host);
     if (pending) return pending;
     const load = this.load(host)

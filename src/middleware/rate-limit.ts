@@ -5,14 +5,22 @@ import { bearerClaims } from '../auth/bearer';
 import type { AppEnv } from '../lib/app-env';
 import { AppError } from '../lib/errors';
 import { RATE_LIMIT_GROUPS, type RateLimitGroup, type RateLimitRule } from '../lib/rate-limit/config';
-import type { RateLimitDecision } from '../lib/rate-limit/store';
+import type { RateLimitDecision, RateLimitStore } from '../lib/rate-limit/store';
 import { clientIp } from '../lib/request-meta';
 
-export type RateLimitKey = (c: Context<AppEnv>) => string | Promise<string>;
+/**
+ * Names a request's bucket in two parts (see RateLimitStore): the memory store looks them up as they
+ * are, so a check on the hot path builds no key string.
+ */
+export type RateLimitKey = {
+  /** The partition: the host's tenant, or the webhook provider. */
+  scope(c: Context<AppEnv>): string;
+  /** The client within it: an IP address or a signed-in user. */
+  subject(c: Context<AppEnv>): string | Promise<string>;
+};
 
 export type RateLimitOptions = {
   group: RateLimitGroup;
-  /** The bucket within the group; the group name is prefixed. */
   key: RateLimitKey;
   /** Only these methods count (default: all). */
   methods?: readonly string[];
@@ -20,45 +28,58 @@ export type RateLimitOptions = {
 
 // c.get() rather than c.var here: this runs on every limited request, and c.var copies all variables.
 const ip = (c: Context<AppEnv>) => clientIp(c) ?? 'unknown';
+const tenantId = (c: Context<AppEnv>) => c.get('tenant').id;
 
 /** Per client IP within the host's tenant (storefront reads, inquiries, sign-in). */
-export const byIpAndTenant: RateLimitKey = (c) => `${c.get('tenant').id}:${ip(c)}`;
+export const byIpAndTenant: RateLimitKey = { scope: tenantId, subject: ip };
 
-/** Per user for a valid access token of this tenant, otherwise per client IP. */
-export const byUserOrIp: RateLimitKey = async (c) => {
-  const claims = await bearerClaims(c);
-  const tenantId = c.get('tenant').id;
-  return claims && claims.tid === tenantId ? `u:${claims.sub}` : `ip:${tenantId}:${ip(c)}`;
+/**
+ * Per user for a valid access token of this tenant, otherwise per client IP. Both are prefixed: a
+ * forwarded address is client-supplied text, and must never name a user's bucket.
+ */
+export const byUserOrIp: RateLimitKey = {
+  scope: tenantId,
+  subject: async (c) => {
+    const claims = await bearerClaims(c);
+    return claims && claims.tid === c.get('tenant').id ? `u:${claims.sub}` : `ip:${ip(c)}`;
+  },
 };
 
 /** Per provider (the path segment after /webhook/) and sender IP: webhooks may run before a tenant is known. */
-export const byProviderAndIp: RateLimitKey = (c) => {
-  const provider = /^\/webhook\/([a-z0-9-]{1,32})/i.exec(c.req.path)?.[1]?.toLowerCase() ?? '-';
-  return `${provider}:${ip(c)}`;
+export const byProviderAndIp: RateLimitKey = {
+  scope: (c) => /^\/webhook\/([a-z0-9-]{1,32})/i.exec(c.req.path)?.[1]?.toLowerCase() ?? '-',
+  subject: ip,
 };
 
-/** When two groups limit one route (sign-in is also an admin route), the tighter one is reported. */
-function setHeaders(c: Context<AppEnv>, d: RateLimitDecision) {
-  const current = c.res.headers.get('RateLimit-Remaining');
-  if (current !== null && Number(current) <= d.remaining) return;
+/** Writes the headers if this decision is the one to report (the tightest; see `admit`). */
+function report(c: Context<AppEnv>, d: RateLimitDecision) {
+  if (c.get('rateLimit') !== d) return;
+  let headers = c.res.headers;
   try {
-    c.res.headers.set('RateLimit-Limit', String(d.limit));
+    headers.set('RateLimit-Limit', String(d.limit));
   } catch {
     c.res = new Response(c.res.body, c.res); // immutable headers (a proxied Response): copy once
-    c.res.headers.set('RateLimit-Limit', String(d.limit));
+    headers = c.res.headers;
+    headers.set('RateLimit-Limit', String(d.limit));
   }
-  c.res.headers.set('RateLimit-Remaining', String(d.remaining));
-  c.res.headers.set('RateLimit-Reset', String(d.resetSeconds));
+  headers.set('RateLimit-Remaining', String(d.remaining));
+  headers.set('RateLimit-Reset', String(d.resetSeconds));
 }
 
 export function rateLimit(options: RateLimitOptions): MiddlewareHandler<AppEnv> {
   if (!RATE_LIMIT_GROUPS.includes(options?.group)) throw new Error(`rateLimit: unknown group ${options?.group}`);
-  if (typeof options.key !== 'function') throw new Error('rateLimit: key must be a function');
+  if (typeof options.key?.scope !== 'function' || typeof options.key.subject !== 'function') {
+    throw new Error('rateLimit: key must have scope and subject functions');
+  }
   const { group, key } = options;
   const methods = options.methods ? new Set(options.methods.map((m) => m.toUpperCase())) : undefined;
-  const prefix = `${group}:`;
 
+  // When two groups limit one route (sign-in is also an admin route), the headers report the one with
+  // fewer tokens left (the inner one on a tie). Limiters run outer to inner, so each compares with the
+  // decision recorded so far, and after the handler only the recorded one writes: no header is read back.
   function admit(c: Context<AppEnv>, next: Next, decision: RateLimitDecision): Promise<void> {
+    const reported = c.get('rateLimit');
+    if (!reported || decision.remaining <= reported.remaining) c.set('rateLimit', decision);
     if (!decision.allowed) {
       throw new AppError('rate_limited', 'Too many requests, slow down', {
         headers: {
@@ -69,7 +90,7 @@ export function rateLimit(options: RateLimitOptions): MiddlewareHandler<AppEnv> 
         },
       });
     }
-    return next().then(() => setHeaders(c, decision));
+    return next().then(() => report(c, decision));
   }
 
   // A limiter outage must not take the API down with it: let the request through and say so.
@@ -88,34 +109,54 @@ export function rateLimit(options: RateLimitOptions): MiddlewareHandler<AppEnv> 
     return admit(c, next, decision);
   }
 
-  function check(c: Context<AppEnv>, next: Next, k: string, rule: RateLimitRule, nowMs: number): Promise<void> {
+  function check(
+    c: Context<AppEnv>,
+    next: Next,
+    store: RateLimitStore,
+    scope: string,
+    subject: string,
+    rule: RateLimitRule,
+    nowMs: number,
+  ): Promise<void> {
     let pending: RateLimitDecision | Promise<RateLimitDecision>;
     try {
-      pending = c.get('deps').rateLimiter.consume(prefix + k, rule, nowMs);
+      pending = store.consume(group, scope, subject, rule, nowMs);
     } catch (err) {
       return failOpen(c, next, err);
     }
     return pending instanceof Promise ? settle(c, next, pending) : admit(c, next, pending);
   }
 
-  async function checkLater(c: Context<AppEnv>, next: Next, k: Promise<string>, rule: RateLimitRule, nowMs: number) {
+  async function checkLater(
+    c: Context<AppEnv>,
+    next: Next,
+    store: RateLimitStore,
+    scope: string,
+    subject: Promise<string>,
+    rule: RateLimitRule,
+    nowMs: number,
+  ) {
     let resolved: string;
     try {
-      resolved = await k;
+      resolved = await subject;
     } catch (err) {
       return failOpen(c, next, err);
     }
-    return check(c, next, resolved, rule, nowMs);
+    return check(c, next, store, scope, resolved, rule, nowMs);
   }
 
   // Not an async function: on the hot path (memory store, IP key) nothing here needs to wait, and a
   // plain function returning next()'s promise saves the await machinery on every request.
   return function rateLimit(c, next) {
+    if (methods && !methods.has(c.req.method)) return next();
     const deps = c.get('deps');
     const rule = deps.env.rateLimits[group];
-    if (!rule || (methods && !methods.has(c.req.method))) return next();
+    if (!rule) return next();
     const nowMs = deps.clock.now().getTime();
-    const k = key(c);
-    return typeof k === 'string' ? check(c, next, k, rule, nowMs) : checkLater(c, next, k, rule, nowMs);
+    const scope = key.scope(c);
+    const subject = key.subject(c);
+    return typeof subject === 'string'
+      ? check(c, next, deps.rateLimiter, scope, subject, rule, nowMs)
+      : checkLater(c, next, deps.rateLimiter, scope, subject, rule, nowMs);
   };
 }

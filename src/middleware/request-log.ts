@@ -8,20 +8,21 @@ export function requestLog(): MiddlewareHandler<AppEnv> {
     const start = performance.now();
     await next();
     const seconds = (performance.now() - start) / 1000;
-    const { metrics } = c.var.deps;
+    // c.get() rather than c.var: every c.var access copies all request variables into a new object.
+    const { metrics } = c.get('deps');
     const status = c.res.status;
     const matched = routePath(c, -1);
     const route = status === 404 && (matched === '*' || matched.endsWith('/*')) ? 'unmatched' : matched;
     metrics.httpRequests.inc({ method: c.req.method, route, status: String(status) });
     metrics.httpDuration.observe({ method: c.req.method, route }, seconds);
     const level = status >= 500 ? 'error' : 'info';
-    c.var.log[level]('request', {
+    c.get('log')[level]('request', {
       method: c.req.method,
       path: c.req.path,
       route,
       status,
       durationMs: Math.round(seconds * 10_000) / 10,
-      tenant: c.var.tenant?.slug,
+      tenant: c.get('tenant')?.slug,
     });
   };
 }

@@ -1,5 +1,5 @@
 // Resolves the tenant from the request host (CONTRACT §2) and sets c.var.tenant.
-import type { MiddlewareHandler } from 'hono';
+import type { Context, MiddlewareHandler, Next } from 'hono';
 import type { Tenant } from '../../drizzle/schema';
 import type { AppEnv } from '../lib/app-env';
 import { AppError } from '../lib/errors';
@@ -51,11 +51,17 @@ export function assertTenantServing(
 export function tenant(options: TenantOptions = {}): MiddlewareHandler<AppEnv> {
   const trustProxy = options.trustProxy ?? false;
   const whenSuspended = options.whenSuspended ?? (options.allowSuspended ? 'allow' : 'forbid');
-  return async function tenant(c, next) {
-    const host = requestHost(c, trustProxy);
-    const found = host ? await c.get('deps').tenants.resolve(host) : null;
+  function serve(c: Context<AppEnv>, next: Next, found: Tenant | null) {
     assertTenantServing(found, whenSuspended);
     c.set('tenant', found);
-    await next();
+    return next();
+  }
+  // Not an async function: a cache hit (nearly every request) is answered without waiting.
+  return function tenant(c, next) {
+    const host = requestHost(c, trustProxy);
+    if (!host) return serve(c, next, null);
+    const tenants = c.get('deps').tenants;
+    const cached = tenants.peek(host);
+    return cached === undefined ? tenants.resolve(host).then((found) => serve(c, next, found)) : serve(c, next, cached);
   };
 }

@@ -137,6 +137,16 @@ describe('rate-limit middleware', () => {
     expect(forged.status).toBe(429);
   });
 
+  test("admin: a forwarded address naming a user does not spend that user's tokens", async () => {
+    const token = await tokenFor(t.deps, owner);
+    const spoofed = `u:${owner.id}`;
+    for (let i = 0; i < 4; i++) expect((await get('/api/admin/users', spoofed)).status).toBe(401);
+    expect((await get('/api/admin/users', spoofed)).status).toBe(429);
+    const res = await get('/api/admin/auth/me', freshIp(), 'acme.localhost', { token });
+    expect(res.status).toBe(200);
+    expect(Number(res.headers.get('ratelimit-remaining'))).toBeGreaterThan(0);
+  });
+
   test('webhooks: per provider and IP, no tenant needed', async () => {
     const ip = freshIp();
     for (let i = 0; i < 2; i++)

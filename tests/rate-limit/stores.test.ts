@@ -12,6 +12,8 @@ import { createTestDatabase, type TestDatabase } from '../helpers/db';
 const T0 = Date.parse('2026-06-01T00:00:00Z');
 /** 5 tokens, refilled at 1 per 12 s. */
 const rule: RateLimitRule = { capacity: 5, windowSeconds: 60 };
+/** 7 tokens a minute: one every 8571.43 ms, so sums of intervals carry floating-point dust. */
+const sevenPerMinute: RateLimitRule = { capacity: 7, windowSeconds: 60 };
 
 let database: TestDatabase;
 beforeAll(async () => {
@@ -36,42 +38,64 @@ for (const [name, make] of stores) {
       const k = key();
       const remaining: number[] = [];
       for (let i = 0; i < 5; i++) {
-        const d = await store.consume(k, rule, T0);
+        const d = await store.consume('public', 'tenant-a', k, rule, T0);
         expect(d.allowed).toBe(true);
         remaining.push(d.remaining);
       }
       expect(remaining).toEqual([4, 3, 2, 1, 0]);
-      const refused = await store.consume(k, rule, T0);
+      const refused = await store.consume('public', 'tenant-a', k, rule, T0);
       expect(refused).toEqual({ allowed: false, limit: 5, remaining: 0, resetSeconds: 60, retryAfterSeconds: 12 });
     });
 
     test('tokens come back at capacity per window, never beyond capacity', async () => {
       const store = make();
       const k = key();
-      for (let i = 0; i < 5; i++) await store.consume(k, rule, T0);
-      expect((await store.consume(k, rule, T0 + 11_000)).allowed).toBe(false);
-      const one = await store.consume(k, rule, T0 + 12_000);
+      for (let i = 0; i < 5; i++) await store.consume('public', 'tenant-a', k, rule, T0);
+      expect((await store.consume('public', 'tenant-a', k, rule, T0 + 11_000)).allowed).toBe(false);
+      const one = await store.consume('public', 'tenant-a', k, rule, T0 + 12_000);
       expect(one).toMatchObject({ allowed: true, remaining: 0 });
-      expect((await store.consume(k, rule, T0 + 12_500)).retryAfterSeconds).toBe(12);
+      expect((await store.consume('public', 'tenant-a', k, rule, T0 + 12_500)).retryAfterSeconds).toBe(12);
       // An hour later the bucket is full again, not overfull.
-      const later = await store.consume(k, rule, T0 + 3_600_000);
+      const later = await store.consume('public', 'tenant-a', k, rule, T0 + 3_600_000);
       expect(later).toMatchObject({ allowed: true, remaining: 4, resetSeconds: 12 });
     });
 
-    test('keys are independent', async () => {
+    test('subjects, scopes and groups are independent', async () => {
       const store = make();
       const a = key();
       const b = key();
-      for (let i = 0; i < 5; i++) await store.consume(a, rule, T0);
-      expect((await store.consume(a, rule, T0)).allowed).toBe(false);
-      expect((await store.consume(b, rule, T0)).allowed).toBe(true);
+      for (let i = 0; i < 5; i++) await store.consume('public', 'tenant-a', a, rule, T0);
+      expect((await store.consume('public', 'tenant-a', a, rule, T0)).allowed).toBe(false);
+      expect((await store.consume('public', 'tenant-a', b, rule, T0)).allowed).toBe(true);
+      expect((await store.consume('public', 'tenant-b', a, rule, T0)).remaining).toBe(4);
+      expect((await store.consume('login', 'tenant-a', a, rule, T0)).remaining).toBe(4);
+    });
+
+    test('a rule whose interval is not a whole number of ms still hands out exactly `capacity`', async () => {
+      const store = make();
+      const k = key();
+      const remaining: number[] = [];
+      for (let i = 0; i < 7; i++)
+        remaining.push((await store.consume('public', 'tenant-a', k, sevenPerMinute, T0)).remaining);
+      expect(remaining).toEqual([6, 5, 4, 3, 2, 1, 0]);
+      const refused = await store.consume('public', 'tenant-a', k, sevenPerMinute, T0);
+      expect(refused).toEqual({ allowed: false, limit: 7, remaining: 0, resetSeconds: 60, retryAfterSeconds: 9 });
+      expect((await store.consume('public', 'tenant-a', k, sevenPerMinute, T0 + 60_000)).remaining).toBe(6);
     });
 
     test('a clock that steps back never adds tokens', async () => {
       const store = make();
       const k = key();
-      for (let i = 0; i < 5; i++) await store.consume(k, rule, T0);
-      expect((await store.consume(k, rule, T0 - 60_000)).allowed).toBe(false);
+      for (let i = 0; i < 5; i++) await store.consume('public', 'tenant-a', k, rule, T0);
+      expect((await store.consume('public', 'tenant-a', k, rule, T0 - 60_000)).allowed).toBe(false);
+    });
+
+    test('nor does it drain them: refill pauses until the clock is back', async () => {
+      const store = make();
+      const k = key();
+      await store.consume('public', 'tenant-a', k, rule, T0 + 7_200_000);
+      const stepped = await store.consume('public', 'tenant-a', k, rule, T0 + 3_600_000);
+      expect(stepped).toMatchObject({ allowed: true, remaining: 3 });
     });
   });
 }
@@ -79,41 +103,54 @@ for (const [name, make] of stores) {
 describe('memory store bounds', () => {
   test('refilled buckets are swept and the key count never exceeds maxKeys', () => {
     const store = new MemoryRateLimitStore({ maxKeys: 100, sweepIntervalMs: 1000 });
-    for (let i = 0; i < 1000; i++) store.consume(`ip-${i}`, rule, T0);
+    for (let i = 0; i < 1000; i++) store.consume('public', 'tenant-a', `ip-${i}`, rule, T0);
     expect(store.size).toBeLessThanOrEqual(100);
     // 12 s later every bucket has refilled its one token: the next new key sweeps them all.
-    store.consume('late', rule, T0 + 12_001);
+    store.consume('public', 'tenant-a', 'late', rule, T0 + 12_001);
     expect(store.size).toBe(1);
   });
 
   test('a bucket evicted for room starts full (the bound favours memory over precision)', () => {
     const store = new MemoryRateLimitStore({ maxKeys: 2 });
-    for (let i = 0; i < 5; i++) store.consume('a', rule, T0);
-    store.consume('b', rule, T0);
-    store.consume('c', rule, T0); // evicts 'a', the oldest
-    expect(store.consume('a', rule, T0).allowed).toBe(true);
+    for (let i = 0; i < 5; i++) store.consume('public', 'tenant-a', 'a', rule, T0);
+    store.consume('public', 'tenant-a', 'b', rule, T0);
+    store.consume('public', 'tenant-a', 'c', rule, T0); // evicts 'a', the oldest
+    expect(store.size).toBe(2);
+    expect(store.consume('public', 'tenant-a', 'a', rule, T0).allowed).toBe(true);
+  });
+
+  test('the bound counts buckets across groups and scopes; the oldest scope gives way first', () => {
+    const store = new MemoryRateLimitStore({ maxKeys: 3 });
+    for (let i = 0; i < 5; i++) store.consume('public', 'tenant-a', 'x', rule, T0);
+    store.consume('login', 'tenant-b', 'x', rule, T0);
+    store.consume('public', 'tenant-c', 'x', rule, T0);
+    store.consume('public', 'tenant-c', 'y', rule, T0); // evicts tenant-a's bucket, the oldest
+    expect(store.size).toBe(3);
+    expect(store.consume('public', 'tenant-a', 'x', rule, T0).remaining).toBe(4);
   });
 });
 
 describe('postgres store housekeeping', () => {
   test('cleanup deletes only buckets that have refilled', async () => {
     const store = new PostgresRateLimitStore({ db: database.db });
-    await store.consume('gc-busy', rule, T0);
-    for (let i = 0; i < 5; i++) await store.consume('gc-drained', rule, T0);
+    await store.consume('public', 'tenant-a', 'gc-busy', rule, T0);
+    for (let i = 0; i < 5; i++) await store.consume('public', 'tenant-a', 'gc-drained', rule, T0);
     // At T0 + 30 s the single-use bucket is full again (12 s); the drained one is not (60 s).
     const deleted = await store.cleanup(T0 + 30_000);
     expect(deleted).toBeGreaterThanOrEqual(1);
     const rows = await queryRows<{ key: string }>(
       database.db,
-      sql`select key from rate_limit_buckets where key like 'gc-%' order by key`,
+      sql`select key from rate_limit_buckets where key like 'public:tenant-a:gc-%' order by key`,
     );
-    expect(rows.map((r) => r.key)).toEqual(['gc-drained']);
+    expect(rows.map((r) => r.key)).toEqual(['public:tenant-a:gc-drained']);
     await store.close();
   });
 
   test('concurrent checks on one key hand out exactly `capacity` tokens', async () => {
     const store = new PostgresRateLimitStore({ db: database.db });
-    const results = await Promise.all(Array.from({ length: 12 }, () => store.consume('race', rule, T0)));
+    const results = await Promise.all(
+      Array.from({ length: 12 }, () => store.consume('public', 'tenant-a', 'race', rule, T0)),
+    );
     expect(results.filter((r) => r.allowed).length).toBe(5);
   });
 });

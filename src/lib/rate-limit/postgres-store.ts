@@ -4,8 +4,8 @@
 import { type SQL, sql } from 'drizzle-orm';
 import { type Executor, queryRows } from '../../db/client';
 import type { Logger } from '../logger';
-import type { RateLimitRule } from './config';
-import { decide, type RateLimitDecision, type RateLimitStore } from './store';
+import type { RateLimitGroup, RateLimitRule } from './config';
+import { bucketKey, decide, type RateLimitDecision, type RateLimitStore } from './store';
 
 export type PostgresStoreOptions = {
   db: Executor;
@@ -28,7 +28,14 @@ export class PostgresRateLimitStore implements RateLimitStore {
     this.cleanupBatch = options.cleanupBatch ?? 1000;
   }
 
-  async consume(key: string, rule: RateLimitRule, nowMs: number): Promise<RateLimitDecision> {
+  async consume(
+    group: RateLimitGroup,
+    scope: string,
+    subject: string,
+    rule: RateLimitRule,
+    nowMs: number,
+  ): Promise<RateLimitDecision> {
+    const key = bucketKey(group, scope, subject);
     const now = new Date(nowMs).toISOString();
     const capacity = rule.capacity;
     /** Tokens per second. */

@@ -1,6 +1,7 @@
 // Client address and agent for audit entries; X-Forwarded-For counts only behind a trusted proxy.
+
+import { getConnInfo as getNodeConnInfo } from '@hono/node-server/conninfo';
 import type { Context } from 'hono';
-import { getConnInfo as getBunConnInfo } from 'hono/bun';
 import type { AuditActor, AuditEntry } from '../repositories/audit-logs';
 import type { AppEnv } from './app-env';
 
@@ -9,11 +10,16 @@ export function clientIp(c: Context<AppEnv>): string | null {
     const xff = c.req.header('x-forwarded-for')?.split(',')[0]?.trim();
     if (xff) return xff;
   }
+  // The runtime's socket address: Bun.serve passes the server as c.env, @hono/node-server the IncomingMessage.
+  // (hono/bun is not imported: it touches the Bun global at load time, which breaks the Node entry.)
+  const env = c.env as { requestIP?: (req: Request) => { address?: string } | null; incoming?: unknown } | undefined;
   try {
-    return getBunConnInfo(c).remote.address ?? null;
+    if (typeof env?.requestIP === 'function') return env.requestIP(c.req.raw)?.address ?? null;
+    if (env?.incoming) return getNodeConnInfo(c).remote.address ?? null;
   } catch {
-    return null;
+    // No socket information (e.g. app.request in tests): the address is unknown.
   }
+  return null;
 }
 
 /** The request-derived part of an audit entry: actor from c.var.auth, masked IP, agent, request id. */

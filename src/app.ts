@@ -69,7 +69,7 @@ export function createApp(deps: Deps) {
   // 3. Tenant routes: the tenant comes from the host.
   const byHost = tenant({ trustProxy: env.TRUST_PROXY });
   app.use('/api/tenant', byHost);
-  app.use('/api/cars', byHost);
+  // '/x/*' also matches '/x' in Hono: one registration covers the list and the detail routes.
   app.use('/api/cars/*', byHost);
   app.use('/api/leads', byHost);
   app.use('/api/admin/*', byHost);
@@ -80,7 +80,6 @@ export function createApp(deps: Deps) {
   //    Rate limits (src/lib/rate-limit/config.ts; RATE_LIMIT_OVERRIDES): after the tenant, before JWT.
   const publicReads = rateLimit({ group: 'public', key: byIpAndTenant, methods: ['GET', 'HEAD'] });
   app.use('/api/tenant', publicReads);
-  app.use('/api/cars', publicReads);
   app.use('/api/cars/*', publicReads);
   app.use('/api/leads', rateLimit({ group: 'inquiries', key: byIpAndTenant, methods: ['POST'] }));
   const signIn = rateLimit({ group: 'login', key: byIpAndTenant, methods: ['POST'] });

@@ -51,6 +51,16 @@ describe('rate-limit middleware', () => {
   const get = (path: string, ip: string, host = 'acme.localhost', init: Parameters<TestApp['request']>[2] = {}) =>
     t.request(host, path, { ...init, headers: { 'x-forwarded-for': ip, ...(init.headers as object) } });
 
+  test('a car list or detail request takes exactly one token (each middleware runs once per request)', async () => {
+    for (const path of ['/api/cars', '/api/cars/no-such-car']) {
+      const ip = freshIp();
+      const remaining = [];
+      for (let i = 0; i < 3; i++) remaining.push((await get(path, ip)).headers.get('ratelimit-remaining'));
+      expect({ path, remaining }).toEqual({ path, remaining: ['2', '1', '0'] });
+      expect((await get(path, ip)).status).toBe(429);
+    }
+  });
+
   test('public reads carry RateLimit-* headers and turn into 429 rate_limited with Retry-After', async () => {
     const ip = freshIp();
     const seen = [];

@@ -11,6 +11,7 @@ import { carSlugParam, type PublicCarListQuery, publicCarListQuery } from '../..
 import { serializeCar } from '../../lib/car-serializer';
 import type { Deps } from '../../lib/deps';
 import { notFound } from '../../lib/errors';
+import { pageMeta } from '../../lib/pagination';
 import { VersionedCache } from '../../lib/response-cache';
 import { validate } from '../../lib/validate';
 import { type CarSort, findPublishedCarBySlug, searchPublishedCars } from '../../repositories/cars-search';
@@ -103,7 +104,7 @@ async function render(
   return encoder.encode(
     JSON.stringify({
       data: page.cars.map((car) => serializeCar(car, tenant)),
-      meta: { page: query.page, limit: query.limit, total, totalPages: Math.ceil(total / query.limit) },
+      meta: pageMeta(query.page, query.limit, total),
     }),
   );
 }

@@ -86,6 +86,8 @@ export const envSchema = z.object({
   WORKER_SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).default(25_000),
   /** Jobs a worker claims ahead of free slots (see createWorker's localQueueSize); 0 suits slow tasks. */
   WORKER_LOCAL_QUEUE_SIZE: z.coerce.number().int().min(0).max(10_000).default(0),
+  /** Succeeded and cancelled jobs older than this are deleted by the worker's sweep (dead/failed are kept). */
+  JOBS_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(14),
 
   FONNTE_BASE_URL: z.url().default('https://api.fonnte.com'),
   GHL_BASE_URL: z.url().default('https://services.leadconnectorhq.com'),

@@ -42,7 +42,7 @@ export function openApiDocumentation(env: Env) {
         '`/api/platform/*` and `POST /webhook/ghl` work on any host.',
         '',
         'Errors always have the shape `{"error":{"code","message","details?","requestId"}}`.',
-        'Lists take `page` (1..100000, default 1) and `limit` (1..100, default 20) as plain decimal digits (`0x10`,',
+        'Lists take `page` (1..100000, default 1; car lists 1..10000) and `limit` (1..100, default 20) as plain decimal digits (`0x10`,',
         '`1e2`, `-1` are 400; a blank value is the default) and answer `{"data":[…],"meta":{page,limit,total,totalPages}}`.',
         'Every response carries `x-request-id`; JSON is `application/json; charset=utf-8`. Request bodies and query',
         'strings nested deeper than 32 levels or containing NUL characters are `400 validation_failed`.',

@@ -50,7 +50,10 @@ export const leads = pgTable(
     index('leads_tenant_created_idx').on(t.tenantId, t.createdAt),
     index('leads_tenant_status_idx').on(t.tenantId, t.status),
     index('leads_tenant_assigned_idx').on(t.tenantId, t.assignedTo),
-    index('leads_ghl_contact_idx').on(t.tenantId, sql`(${t.externalIds}->>'ghlContactId')`),
+    // One lead per GoHighLevel contact: concurrent deliveries for a new contact meet here (ON CONFLICT).
+    uniqueIndex('leads_ghl_contact_key')
+      .on(t.tenantId, sql`(${t.externalIds}->>'ghlContactId')`)
+      .where(sql`(${t.externalIds}->>'ghlContactId') is not null`),
     check('leads_score_range', sql`${t.score} between 0 and 100`),
   ],
 );

@@ -42,7 +42,7 @@ export type ResolveModelClientInput = {
   env: ModelClientEnv;
   tenantId: string;
   fetch?: FetchLike;
-  /** Defaults to a box over env.encryptionKeys. */
+  /** Pass Deps.secrets; a box over env.encryptionKeys only when there is none (scripts, tests). */
   secrets?: SecretBox;
   /** DNS for the base-URL guard (tests inject a table). */
   resolveHost?: HostResolver;

@@ -49,7 +49,7 @@ export async function modelFollowUp(
     ...(input.linkedCarId ? { preferCarIds: [input.linkedCarId] } : {}),
   });
   return runModelStep(
-    { db: deps.db, env: deps.env, clock: deps.clock, log: deps.log, fetch: deps.fetch },
+    { db: deps.db, env: deps.env, clock: deps.clock, log: deps.log, fetch: deps.fetch, secrets: deps.secrets },
     {
       tenant: input.tenant,
       conversation,

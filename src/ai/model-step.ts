@@ -7,6 +7,7 @@ import type { Executor } from '../db/client';
 import type { Env } from '../env';
 import type { FetchLike } from '../integrations/provider-http';
 import type { Clock } from '../lib/clock';
+import type { SecretBox } from '../lib/crypto';
 import type { Logger } from '../lib/logger';
 import { type CandidateQuery, findCandidateCars, storefrontOrigin, toPromptCar } from './candidates';
 import { resolveModelClient } from './client-for-tenant';
@@ -47,6 +48,8 @@ export type ModelStepDeps = {
   clock: Clock;
   log: Logger;
   fetch?: FetchLike;
+  /** The process's secret box (Deps.secrets), so key rotation is configured in one place. */
+  secrets?: SecretBox;
 };
 
 export type ModelStepInput = {
@@ -82,6 +85,7 @@ export async function runModelStep(deps: ModelStepDeps, input: ModelStepInput): 
     env,
     tenantId: tenant.id,
     ...(deps.fetch ? { fetch: deps.fetch } : {}),
+    ...(deps.secrets ? { secrets: deps.secrets } : {}),
   });
   if (!account.ok) return fallback(account.reason, account.detail);
 

@@ -12,9 +12,14 @@ import { claimJobs } from './sql/claim';
 import { type Completion, completeJobs } from './sql/complete';
 import { type Backoff, type Failure, failJobs } from './sql/fail';
 import { recordProgress } from './sql/progress';
+import { purgeFinishedJobs } from './sql/purge';
 import { dropLeases, heartbeatLeases, releaseJobs } from './sql/release';
 import { releaseStaleJobs } from './sql/release-stale';
 import { createRunner, type JobRow } from './sql/runner';
+
+/** Retention runs with the sweep, at most this often per worker, and deletes at most this many batches. */
+const PURGE_INTERVAL_MS = 10 * 60_000;
+const PURGE_MAX_BATCHES = 20;
 
 export type WorkerOptions = {
   deps: Deps;
@@ -36,6 +41,10 @@ export type WorkerOptions = {
   backoff?: Backoff;
   /** How often stale locks are swept; defaults to half the lock timeout, at most a minute. */
   sweepIntervalMs?: number;
+  /** Finished jobs older than this many days are deleted by the sweep; defaults to JOBS_RETENTION_DAYS. */
+  retentionDays?: number;
+  /** Rows per retention DELETE (each its own short statement); defaults to 1000. */
+  purgeBatchSize?: number;
 };
 
 export type Worker = {
@@ -47,6 +56,8 @@ export type Worker = {
   runOnce(): Promise<number>;
   /** Returns jobs with stale locks to the queue; resolves with how many. */
   sweep(): Promise<number>;
+  /** Deletes succeeded and cancelled jobs past retention, batch by batch; resolves with how many. */
+  purge(): Promise<number>;
   readonly activeCount: number;
 };
 
@@ -58,6 +69,8 @@ export function createWorker(options: WorkerOptions): Worker {
   const lockTimeoutMs = options.lockTimeoutMs ?? env.WORKER_LOCK_TIMEOUT_MS;
   const localQueueSize = Math.max(0, options.localQueueSize ?? env.WORKER_LOCAL_QUEUE_SIZE);
   const sweepIntervalMs = options.sweepIntervalMs ?? Math.min(Math.max(lockTimeoutMs / 2, 50), 60_000);
+  const retentionDays = options.retentionDays ?? env.JOBS_RETENTION_DAYS;
+  const purgeBatchSize = Math.max(1, options.purgeBatchSize ?? 1000);
   const clock = options.clock ?? deps.clock;
   const workerId = options.workerId ?? `${hostname()}:${process.pid}:${Math.random().toString(36).slice(2, 8)}`;
   const log = deps.log.child({ worker: workerId });
@@ -252,6 +265,28 @@ export function createWorker(options: WorkerOptions): Worker {
     return rows.length;
   }
 
+  /**
+   * Up to PURGE_MAX_BATCHES short DELETEs, oldest first, until a batch comes back short; what is left
+   * waits for the next purge, so a large backlog drains over a few sweeps instead of one long burst.
+   */
+  async function purge(): Promise<number> {
+    let total = 0;
+    for (let batch = 0; batch < PURGE_MAX_BATCHES && !stopping; batch++) {
+      const n = await purgeFinishedJobs(run, { now: clock.now(), retentionDays, batchSize: purgeBatchSize });
+      total += n;
+      if (n < purgeBatchSize) break;
+    }
+    if (total > 0) log.info('deleted finished jobs past retention', { count: total, retentionDays });
+    return total;
+  }
+
+  let lastPurgeAt = 0;
+  function schedulePurge() {
+    if (Date.now() - lastPurgeAt < PURGE_INTERVAL_MS) return;
+    lastPurgeAt = Date.now();
+    purge().catch((err) => log.error('deleting finished jobs failed', { err }));
+  }
+
   function scheduleSweep() {
     sweepTimer = setTimeout(async () => {
       const released = await sweep().catch((err) => {
@@ -259,6 +294,7 @@ export function createWorker(options: WorkerOptions): Worker {
         return 0;
       });
       if (released > 0) wake();
+      if (!stopping) schedulePurge();
       if (!stopping) scheduleSweep();
     }, sweepIntervalMs);
   }
@@ -281,6 +317,7 @@ export function createWorker(options: WorkerOptions): Worker {
       return active.size;
     },
     sweep,
+    purge,
 
     async start() {
       if (started) return;

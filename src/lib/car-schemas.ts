@@ -3,6 +3,7 @@
 // count as absent; every given value is checked, and crossed ranges (yearMin > yearMax) are a 400.
 import { z } from 'zod';
 import { carStatus, fuel, transmission } from '../../drizzle/schema';
+import { paginationShapeUpTo } from './pagination';
 
 const blankToUndefined = (v: unknown) => (typeof v === 'string' && v.trim() === '' ? undefined : v);
 const queryText = (max: number) => z.preprocess(blankToUndefined, z.string().trim().max(max).optional());
@@ -11,6 +12,13 @@ const queryInt = (min: number, max: number) =>
 
 export const CAR_SORTS = ['newest', 'price_asc', 'price_desc', 'year_desc', 'mileage_asc'] as const;
 const MAX_PRICE = 1_000_000_000_000;
+/** Upper end of an `integer` column: a larger number is a 400 on its field, not a database error. */
+const MAX_INT32 = 2_147_483_647;
+/**
+ * Car lists page through OFFSET over a filtered (often full-text) query, and the storefront list is public:
+ * pages stop at 10 000 (a million cars at limit 100) so nobody can make the database skip millions of rows.
+ */
+export const CAR_MAX_PAGE = 10_000;
 
 const listQueryShape = {
   brand: queryText(60),
@@ -26,8 +34,7 @@ const listQueryShape = {
   sort: z
     .preprocess(blankToUndefined, z.enum(CAR_SORTS).optional())
     .describe('`newest` by default; with `q` and no sort, results are ranked by relevance'),
-  page: z.preprocess(blankToUndefined, z.coerce.number().int().min(1).max(10_000).default(1)),
-  limit: z.preprocess(blankToUndefined, z.coerce.number().int().min(1).max(100).default(20)),
+  ...paginationShapeUpTo(CAR_MAX_PAGE),
 };
 
 type Ranged = { yearMin?: number; yearMax?: number; priceMin?: number; priceMax?: number };
@@ -132,7 +139,7 @@ export const createCarBody = z.object({
   status: z.enum(['draft', 'available']).default('draft'),
 });
 
-const version = z.number().int().min(1);
+const version = z.number().int().min(1).max(MAX_INT32);
 
 /** Read-only fields a client may echo back from a GET are ignored; `status` has its own route. */
 export const updateCarBody = z

@@ -24,10 +24,15 @@ function wholeNumber(min: number, max: number, fallback: number, description: st
     .describe(description);
 }
 
-export const paginationShape = {
-  page: wholeNumber(1, MAX_PAGE, 1, `Page number, 1..${MAX_PAGE} (default 1)`),
-  limit: wholeNumber(1, MAX_LIMIT, DEFAULT_LIMIT, `Items per page, 1..${MAX_LIMIT} (default ${DEFAULT_LIMIT})`),
-};
+/** The shape with a lower page ceiling, for lists whose deep pages are costly (see car-schemas.ts). */
+export function paginationShapeUpTo(maxPage: number) {
+  return {
+    page: wholeNumber(1, maxPage, 1, `Page number, 1..${maxPage} (default 1)`),
+    limit: wholeNumber(1, MAX_LIMIT, DEFAULT_LIMIT, `Items per page, 1..${MAX_LIMIT} (default ${DEFAULT_LIMIT})`),
+  };
+}
+
+export const paginationShape = paginationShapeUpTo(MAX_PAGE);
 
 /** `?page&limit` alone; extend with `paginationQuery.extend({...})` or spread `paginationShape`. */
 export const paginationQuery = z.object(paginationShape);

@@ -11,9 +11,10 @@ import { normalizePhone, regionFromLocale } from '../lib/phone';
 import {
   findLeadByGhlContactId,
   findLeadByPhone,
-  insertCrmLead,
+  isGhlContactTaken,
   touchLeadLastMessage,
   updateLeadFromCrm,
+  upsertCrmLead,
 } from '../repositories/ghl-leads';
 import { updateIntegration } from '../repositories/integrations';
 import { upsertLeadByPhone } from '../repositories/leads';
@@ -76,18 +77,37 @@ async function leadForContact(
     });
     return { lead, created: false };
   }
-  const lead = await insertCrmLead({
+  return upsertCrmLead({
     db: tx,
     values: { tenantId: tenant.id, contactId: contact.id, name, email, tags: contact.tags },
   });
-  return { lead, created: true };
 }
 
 function eventKey(delivery: GhlDelivery, webhookId: string | undefined): string {
   return webhookId ? `webhook:${webhookId}` : `sha256:${sha256Hex(delivery.raw)}`;
 }
 
+/**
+ * Runs the delivery's transaction; when linking a contact to a lead by phone collides with a concurrent
+ * delivery that linked the contact elsewhere first (the unique contact index), it runs once more and then
+ * finds that lead by its contact id.
+ */
 async function inTransaction(
+  deps: Deps,
+  delivery: GhlDelivery,
+  event: { type: string; webhookId?: string },
+  apply: (tx: Executor) => Promise<InboxEvent[]>,
+): Promise<WebhookAnswer> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await attemptTransaction(deps, delivery, event, apply);
+    } catch (err) {
+      if (attempt >= 3 || !isGhlContactTaken(err)) throw err;
+    }
+  }
+}
+
+async function attemptTransaction(
   deps: Deps,
   delivery: GhlDelivery,
   event: { type: string; webhookId?: string },
@@ -152,7 +172,8 @@ export function handleGhlMessage(deps: Deps, delivery: GhlDelivery, event: GhlMe
     const { message: m } = event;
     // A message can arrive before its contact event: the lead is created from the contact id alone.
     const existing = await findLeadByGhlContactId({ db: tx, tenantId, contactId: m.contactId });
-    const lead = existing ?? (await insertCrmLead({ db: tx, values: { tenantId, contactId: m.contactId } }));
+    const created = existing ? null : await upsertCrmLead({ db: tx, values: { tenantId, contactId: m.contactId } });
+    const lead = existing ?? created!.lead;
     const inbound = event.direction === 'inbound';
     const message = await insertMessage({
       db: tx,
@@ -170,6 +191,6 @@ export function handleGhlMessage(deps: Deps, delivery: GhlDelivery, event: GhlMe
     if (inbound) {
       await enqueue(tx, { tenantId, type: 'lead.follow_up', payload: { leadId: lead.id, messageId: message.id } });
     }
-    return [...(existing ? [] : [leadEvent('lead.created', touched)]), messageEvent(touched, message)];
+    return [...(created?.created ? [leadEvent('lead.created', touched)] : []), messageEvent(touched, message)];
   });
 }

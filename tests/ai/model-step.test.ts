@@ -8,10 +8,11 @@ import { findUsage } from '../../src/ai/usage';
 import { parseEnv } from '../../src/env';
 import { ProviderError } from '../../src/integrations/provider-error';
 import { manualClock } from '../../src/lib/clock';
+import { createSecretBox } from '../../src/lib/crypto';
 import { createLogger } from '../../src/lib/logger';
 import { createTestDatabase, type TestDatabase } from '../helpers/db';
 import { chatCompletion, startFakeOpenAI } from '../helpers/fake-openai';
-import { insertCar, insertTenant } from './fixtures';
+import { insertCar, insertOpenAIIntegration, insertTenant } from './fixtures';
 
 const fake = startFakeOpenAI();
 let database: TestDatabase;
@@ -206,6 +207,20 @@ describe('falling back to the rules', () => {
     } finally {
       clock.set('2025-03-10T03:00:00Z');
     }
+  });
+
+  test("a tenant's key sealed by the process's secret box (not one rebuilt from env) is opened", async () => {
+    // The process box holds a rotated key the env-derived default does not know: only it can open the key.
+    const rotated = createSecretBox([{ kid: 'rotated', key: Buffer.alloc(32, 7) }]);
+    const own = await insertTenant(database.db, { slug: 'rotated-keys', name: 'Rotated Motors' });
+    await insertOpenAIIntegration(database.db, rotated, own.id, { apiKey: fake.apiKey, baseUrl: fake.baseURL });
+    fake.enqueueCompletion(answer([]));
+    const result = await runModelStep(
+      { ...deps(), env: { ...env, ALLOW_PRIVATE_INTEGRATION_URLS: true }, secrets: rotated },
+      { tenant: own, conversation, query: {}, finalAttempt: false },
+    );
+    expect(result.path).toBe('model');
+    if (result.path === 'model') expect(result.qualification.account).toBe('integration');
   });
 
   test('without any key configured, no call is made', async () => {

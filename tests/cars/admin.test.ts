@@ -297,6 +297,17 @@ describe('admin cars API', () => {
       expect((await patch(car.id, { version: 1 })).status).toBe(400);
     });
 
+    test('a version past the int32 column (body or status route) is a 400 on `version`', async () => {
+      const car = await create();
+      for (const res of [
+        await patch(car.id, { version: 2 ** 31, price: 5_000_000 }),
+        await setStatus(car.id, { status: 'available', version: 2 ** 31 }),
+      ]) {
+        expect(res.status).toBe(400);
+        expect((await json(res)).error).toMatchObject({ code: 'validation_failed', details: [{ path: 'version' }] });
+      }
+    });
+
     test('PATCH validates like create (one primary photo, year bound)', async () => {
       const car = await create();
       const res = await patch(car.id, {

@@ -264,6 +264,44 @@ describe('storefront cars', () => {
     }
   });
 
+  test('a draft, sold or unknown slug is 404 whatever If-None-Match says (a current tag, another URL’s, or *)', async () => {
+    const listTag = (await t.request(host, '/api/cars')).headers.get('etag')!;
+    const carTag = (await t.request(host, '/api/cars/2020-honda-brio-rs')).headers.get('etag')!;
+    for (const slug of ['2024-toyota-yaris-cross-hev', '2018-suzuki-ertiga-gx', 'nothing-here']) {
+      for (const tag of [listTag, carTag, '*']) {
+        const res = await t.request(host, `/api/cars/${slug}`, { headers: { 'if-none-match': tag } });
+        expect({ slug, tag, status: res.status }).toEqual({ slug, tag, status: 404 });
+      }
+    }
+    // `*` matches a car that exists, from the cached answer or (caches off) after a lookup.
+    for (const mode of ['responses', 'off']) {
+      const app = mode === 'responses' ? t : await createTestApp({ database: t.database, env: { CARS_CACHE: mode } });
+      const res = await app.request(host, '/api/cars/2020-honda-brio-rs', { headers: { 'if-none-match': '*' } });
+      expect({ mode, status: res.status }).toEqual({ mode, status: 304 });
+      const same = await app.request(host, '/api/cars/2020-honda-brio-rs', { headers: { 'if-none-match': carTag } });
+      expect({ mode, status: same.status }).toEqual({ mode, status: 304 });
+    }
+  });
+
+  test('every URL has its own ETag; one answer reached by equivalent URLs shares it', async () => {
+    const tag = async (path: string) => (await t.request(host, path)).headers.get('etag');
+    const paths = [
+      '/api/cars',
+      '/api/cars?brand=toyota',
+      '/api/cars?page=2',
+      '/api/cars?limit=5',
+      '/api/cars?sort=price_asc',
+    ];
+    const tags = await Promise.all(
+      [...paths, '/api/cars/2020-honda-brio-rs', '/api/cars/2021-toyota-fortuner-vrz'].map(tag),
+    );
+    expect(new Set(tags).size).toBe(tags.length);
+    expect(await tag('/api/cars?brand=Toyota&utm_source=ig')).toBe(tags[1]!);
+    expect(await tag('/api/cars?sort=newest&page=1')).toBe(tags[0]!);
+    const other = await t.request(host, '/api/cars?brand=toyota', { headers: { 'if-none-match': tags[0]! } });
+    expect(other.status).toBe(200);
+  });
+
   test('any change to the tenant’s cars changes the ETag and the cached answers at once', async () => {
     const first = await t.request(host, '/api/cars?sort=price_asc');
     const etag = first.headers.get('etag')!;

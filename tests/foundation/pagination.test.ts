@@ -36,15 +36,28 @@ describe('list routes share the rule', () => {
   });
   afterAll(() => t.close());
 
-  const admin = ['/api/admin/users', '/api/admin/audit-logs', '/api/admin/leads', '/api/admin/integrations'];
+  const admin = [
+    '/api/admin/users',
+    '/api/admin/audit-logs',
+    '/api/admin/leads',
+    '/api/admin/integrations',
+    '/api/admin/jobs',
+    '/api/admin/cars',
+  ];
+  /** Car lists stop at page 10 000 (CAR_MAX_PAGE: OFFSET over a public, searched list); the rest at 100 000. */
+  const maxPage = (path: string) => (path.includes('/cars') ? 10_000 : 100_000);
   const adminAll = [...admin, '/api/admin/integration-templates'];
 
   test('a huge page is one 400 detail line on every list, never a database error', async () => {
     for (const path of adminAll) {
       const res = await t.request('acme.localhost', `${path}?page=99999999999999999999`, { token });
       expect({ path, status: res.status }).toEqual({ path, status: 400 });
-      expect((await json(res)).error.details).toEqual([{ path: 'page', message: 'Must be between 1 and 100000' }]);
+      const message = `Must be between 1 and ${maxPage(path)}`;
+      expect((await json(res)).error.details).toEqual([{ path: 'page', message }]);
     }
+    const storefront = await t.request('acme.localhost', '/api/cars?page=99999999999999999999');
+    expect(storefront.status).toBe(400);
+    expect((await json(storefront)).error.details).toEqual([{ path: 'page', message: 'Must be between 1 and 10000' }]);
     for (const path of ['/api/platform/tenants', '/api/platform/integration-templates']) {
       const res = await t.request('ops.example', `${path}?page=99999999999999999999`, {
         headers: { authorization: `Bearer ${KEY_A}` },
@@ -63,6 +76,10 @@ describe('list routes share the rule', () => {
       const blank = await t.request('acme.localhost', `${path}?page=&limit=`, { token });
       expect({ path, status: blank.status }).toEqual({ path, status: 200 });
       expect((await json(blank)).meta).toMatchObject({ page: 1, limit: 20 });
+    }
+    for (const bad of ['page=0x10', 'limit=1e2', 'page=-1', 'page=10001']) {
+      const res = await t.request('acme.localhost', `/api/cars?${bad}`);
+      expect({ bad, status: res.status }).toEqual({ bad, status: 400 });
     }
   });
 });

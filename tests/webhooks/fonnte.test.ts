@@ -40,6 +40,25 @@ describe('Fonnte webhook', () => {
     expect(await counts(t.deps, acme.tenant.id)).toEqual(before);
   });
 
+  test('a NUL character or a 100 000-deep structure → 400 validation_failed with its path, nothing stored', async () => {
+    const before = await counts(t.deps, acme.tenant.id);
+    const deep = `{"sender":"6281234567890","message":"hi","extra":${'['.repeat(100_000)}${']'.repeat(100_000)}}`;
+    const form = new URLSearchParams({ ...incoming({ message: 'Halo\u0000' }), inboxid: '5599' } as never).toString();
+    const cases = [
+      { body: JSON.stringify(incoming({ name: 'Bu\u0000di' })), type: 'application/json', path: 'name' },
+      { body: form, type: 'application/x-www-form-urlencoded', path: 'message' },
+      { body: deep, type: 'application/json', path: `extra${'.0'.repeat(31)}` },
+    ];
+    for (const { body, type, path } of cases) {
+      const res = await t.request(acme.host, acme.path, { method: 'POST', headers: { 'content-type': type }, body });
+      expect({ path, status: res.status }).toEqual({ path, status: 400 });
+      const error = (await json(res)).error;
+      expect(error.code).toBe('validation_failed');
+      expect(error.details.map((d: { path: string }) => d.path)).toEqual([path]);
+    }
+    expect(await counts(t.deps, acme.tenant.id)).toEqual(before);
+  });
+
   test('a delivery for another device → 401 and nothing stored', async () => {
     const before = await counts(t.deps, acme.tenant.id);
     const res = await post(acme.path, incoming({ device: '6289999999999' }));

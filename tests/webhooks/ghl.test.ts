@@ -187,6 +187,26 @@ describe('GoHighLevel webhook', () => {
     }
   });
 
+  test('a NUL character or a 100 000-deep structure → 400 validation_failed with its path, nothing stored', async () => {
+    const before = await counts(t.deps, tenantId);
+    const nul = await deliver(contact({ id: 'contact_nul', firstName: 'Si\u0000ti' }));
+    expect(nul.status).toBe(400);
+    expect((await json(nul)).error).toMatchObject({ code: 'validation_failed', details: [{ path: 'firstName' }] });
+
+    const head = JSON.stringify(contact({ id: 'contact_deep' })).slice(0, -1);
+    const raw = `${head},"customData":${'['.repeat(100_000)}${']'.repeat(100_000)}}`;
+    const deep = await t.request('localhost', '/webhook/ghl', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-ghl-signature': signEd25519(raw) },
+      body: raw,
+    });
+    expect(deep.status).toBe(400);
+    const error = (await json(deep)).error;
+    expect(error.code).toBe('validation_failed');
+    expect(error.details[0].path).toStartWith('customData.0.0');
+    expect(await counts(t.deps, tenantId)).toEqual(before);
+  });
+
   test('a stale or far-future timestamp → 401, nothing stored', async () => {
     const before = await counts(t.deps, tenantId);
     for (const offset of [-6 * 60_000, 10 * 60_000]) {

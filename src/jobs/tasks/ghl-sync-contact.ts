@@ -44,9 +44,10 @@ export const ghlSyncContactTask = defineTask({
         ...(lead.phone ? { phone: lead.phone } : {}),
         source: `Showroom (${lead.source})`,
       });
-      await setGhlContactId({ db: deps.db, tenantId, id: lead.id, contactId: result.contactId });
+      const linked = await setGhlContactId({ db: deps.db, tenantId, id: lead.id, contactId: result.contactId });
       await markIntegrationSynced(deps, access.integration);
-      return { contactId: result.contactId, created: result.isNew };
+      // GoHighLevel may match our lead to a contact another lead already stands for: that one keeps the link.
+      return { contactId: result.contactId, created: result.isNew, ...(linked ? {} : { linked: false }) };
     } catch (err) {
       if (isProviderError(err) && err.kind === 'auth') {
         await markIntegrationFailing(deps, access.integration, (err as Error).message);

@@ -8,6 +8,7 @@ import { catalogChanged } from '../../lib/car-catalog';
 import { adminCarListQuery, carIdParam, carStatusBody, createCarBody, updateCarBody } from '../../lib/car-schemas';
 import { type CarResource, serializeCar } from '../../lib/car-serializer';
 import { notFound, validationFailed } from '../../lib/errors';
+import { pageMeta } from '../../lib/pagination';
 import { auditContext } from '../../lib/request-meta';
 import { validate } from '../../lib/validate';
 import { requireRole } from '../../middleware/require-role';
@@ -76,7 +77,7 @@ export const adminCarRoutes = new Hono<AppEnv>()
       });
       return c.json({
         data: cars.map((car) => serializeCar(car, c.var.tenant)),
-        meta: { page: q.page, limit: q.limit, total, totalPages: Math.ceil(total / q.limit) },
+        meta: pageMeta(q.page, q.limit, total),
       });
     },
   )

@@ -8,14 +8,14 @@ import { retryJob } from '../../jobs/sql/retry';
 import { jobView } from '../../jobs/view';
 import type { AppEnv } from '../../lib/app-env';
 import { AppError, conflict, notFound } from '../../lib/errors';
+import { pageMeta, paginationShape } from '../../lib/pagination';
 import { streamJobEvents } from '../../lib/sse';
 import { validate } from '../../lib/validate';
 import { requireRole } from '../../middleware/require-role';
 import { findJob, listJobs } from '../../repositories/jobs';
 
 const listQuery = z.object({
-  page: z.coerce.number().int().min(1).default(1),
-  limit: z.coerce.number().int().min(1).max(100).default(20),
+  ...paginationShape,
   status: z.enum(jobStatus.enumValues).optional(),
   type: z.string().min(1).max(100).optional(),
 });
@@ -38,7 +38,7 @@ export const adminJobRoutes = new Hono<AppEnv>()
       });
       return c.json({
         data: rows.map(jobView),
-        meta: { page, limit, total, totalPages: Math.ceil(total / limit) },
+        meta: pageMeta(page, limit, total),
       });
     },
   )

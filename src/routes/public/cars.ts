@@ -1,6 +1,7 @@
 // GET /api/cars and GET /api/cars/:slug: the storefront's published cars. The ETag is the tenant's catalogue
-// version (src/lib/car-catalog.ts), known in process, so a 304 costs no query; totals and whole answers are
-// cached under that version (CARS_CACHE) and so never outlive a change.
+// version (src/lib/car-catalog.ts), known in process, plus a hash of the normalised URL, so a list 304 costs
+// no query; a car's 304 needs to know the car is published, from the cached answer or else one lookup. Totals
+// and whole answers are cached under that version (CARS_CACHE) and so never outlive a change.
 import type { Context } from 'hono';
 import { Hono } from 'hono';
 import { describeRoute } from 'hono-openapi';
@@ -11,6 +12,7 @@ import { carSlugParam, type PublicCarListQuery, publicCarListQuery } from '../..
 import { serializeCar } from '../../lib/car-serializer';
 import type { Deps } from '../../lib/deps';
 import { notFound } from '../../lib/errors';
+import { pageMeta } from '../../lib/pagination';
 import { VersionedCache } from '../../lib/response-cache';
 import { validate } from '../../lib/validate';
 import { type CarSort, findPublishedCarBySlug, searchPublishedCars } from '../../repositories/cars-search';
@@ -36,11 +38,24 @@ const totals = new VersionedCache<number>(20_000);
 const currentVersion = (c: Context<AppEnv>) =>
   catalogVersionNow({ db: c.get('deps').db, tenantId: c.get('tenant').id });
 
-/** Depends only on what the answer depends on: the catalogue, the tenant's locale/currency, the shape. */
-const etagFor = (tenant: Tenant, version: number) =>
-  `W/"${SHAPE}.${version.toString(36)}.${tenant.updatedAt.getTime().toString(36)}"`;
+/** FNV-1a (32 bit): a short, stable tag for a normalised URL; a collision only costs a shared validator. */
+function urlHash(key: string): string {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < key.length; i++) h = Math.imul(h ^ key.charCodeAt(i), 0x01000193);
+  return (h >>> 0).toString(36);
+}
 
-/** Weak comparison (RFC 9110 §13.1.2): `*`, or any listed tag equal to ours ignoring `W/`. */
+/**
+ * Depends only on what the answer depends on: the catalogue, the tenant's locale/currency, the shape, and
+ * which answer it is (`urlKey`, the normalised query or slug), so no two URLs of a tenant share a tag.
+ */
+const etagFor = (tenant: Tenant, version: number, urlKey: string) =>
+  `W/"${SHAPE}.${version.toString(36)}.${tenant.updatedAt.getTime().toString(36)}.${urlHash(urlKey)}"`;
+
+/**
+ * Weak comparison (RFC 9110 §13.1.2): any listed tag equal to ours ignoring `W/`, or `*` — which matches
+ * any current representation, so callers ask only once they know one exists.
+ */
 function matches(ifNoneMatch: string | undefined, etag: string): boolean {
   if (!ifNoneMatch) return false;
   if (ifNoneMatch.trim() === '*') return true;
@@ -103,7 +118,7 @@ async function render(
   return encoder.encode(
     JSON.stringify({
       data: page.cars.map((car) => serializeCar(car, tenant)),
-      meta: { page: query.page, limit: query.limit, total, totalPages: Math.ceil(total / query.limit) },
+      meta: pageMeta(query.page, query.limit, total),
     }),
   );
 }
@@ -129,17 +144,19 @@ export const publicCarRoutes = new Hono<AppEnv>()
     async (c) => {
       const query = c.req.valid('query');
       const tenant = c.get('tenant');
+      const sort: CarSort = query.sort ?? (query.q ? 'relevance' : 'newest');
+      const filters = filterKey(query);
+      const urlKey = `${filters}|${sort}|${query.page}|${query.limit}`;
       const version = await currentVersion(c);
-      const etag = etagFor(tenant, version);
+      const etag = etagFor(tenant, version, urlKey);
       cachedHeaders(c, etag);
+      // A list always exists (an empty page is still an answer), so `*` and our tag need no query.
       if (matches(c.req.header('if-none-match'), etag)) return c.body(null, 304);
 
       const deps = c.get('deps');
       const mode = deps.env.CARS_CACHE;
       const useBodies = mode === 'responses';
-      const sort: CarSort = query.sort ?? (query.q ? 'relevance' : 'newest');
-      const filters = filterKey(query);
-      const bodyKey = `${tenant.id}|${filters}|${sort}|${query.page}|${query.limit}`;
+      const bodyKey = `${tenant.id}|${urlKey}`;
       const bodies = bodiesFor(deps.env);
       if (useBodies) {
         const hit = bodies.get(bodyKey, version);
@@ -181,14 +198,12 @@ export const publicCarRoutes = new Hono<AppEnv>()
       const { slug } = c.req.valid('param');
       const tenant = c.get('tenant');
       const version = await currentVersion(c);
-      const etag = etagFor(tenant, version);
-      if (matches(c.req.header('if-none-match'), etag)) {
-        cachedHeaders(c, etag);
-        return c.body(null, 304);
-      }
+      const etag = etagFor(tenant, version, `slug|${slug}`);
       const bodyKey = `${tenant.id}|slug|${slug}`;
       const useBodies = c.get('deps').env.CARS_CACHE === 'responses';
       const bodies = bodiesFor(c.get('deps').env);
+      // A cached answer at this version proves the car is published; otherwise look it up before any 304,
+      // so a draft, sold or unknown slug is a 404 whatever the client's validator (or `*`).
       let body = useBodies ? bodies.get(bodyKey, version) : undefined;
       if (body === undefined) {
         const car = await findPublishedCarBySlug({ db: c.get('deps').db, tenantId: tenant.id, slug });
@@ -197,6 +212,7 @@ export const publicCarRoutes = new Hono<AppEnv>()
         if (useBodies) bodies.set(bodyKey, version, body);
       }
       cachedHeaders(c, etag);
+      if (matches(c.req.header('if-none-match'), etag)) return c.body(null, 304);
       return sendJson(c, body);
     },
   );

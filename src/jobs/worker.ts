@@ -6,20 +6,16 @@ import { uuidv7 } from 'uuidv7';
 import { type Clock, systemClock } from '../lib/clock';
 import type { Deps } from '../lib/deps';
 import { createBatcher } from './batcher';
+import { createLeaseBook } from './leases';
+import { createMaintenance } from './maintenance';
 import { listenForJobs } from './notify';
-import { PermanentJobError, RetryLaterError, type TaskContext, type TaskRegistry } from './registry';
+import type { TaskRegistry } from './registry';
+import { createJobExecutor } from './run-job';
 import { claimJobs } from './sql/claim';
 import { type Completion, completeJobs } from './sql/complete';
 import { type Backoff, type Failure, failJobs } from './sql/fail';
-import { recordProgress } from './sql/progress';
-import { purgeFinishedJobs } from './sql/purge';
-import { dropLeases, heartbeatLeases, releaseJobs } from './sql/release';
-import { releaseStaleJobs } from './sql/release-stale';
+import { dropLeases, releaseJobs } from './sql/release';
 import { createRunner, type JobRow } from './sql/runner';
-
-/** Retention runs with the sweep, at most this often per worker, and deletes at most this many batches. */
-const PURGE_INTERVAL_MS = 10 * 60_000;
-const PURGE_MAX_BATCHES = 20;
 
 export type WorkerOptions = {
   deps: Deps;
@@ -80,11 +76,8 @@ export function createWorker(options: WorkerOptions): Worker {
   const shutdown = new AbortController();
 
   const queue: JobRow[] = [];
-  // Leases (see job_leases): which lease each claimed job belongs to, how many of a lease's jobs are
-  // still without a written outcome, and leases whose jobs all have one (dropped with the next claim).
-  const leaseOf = new Map<string, string>();
-  const leaseOpen = new Map<string, number>();
-  let finishedLeases: string[] = [];
+  // Closed leases are dropped with the next claim or heartbeat.
+  const leases = createLeaseBook();
   const active = new Map<string, Promise<void>>();
   let started = false;
   let stopping = false;
@@ -93,8 +86,6 @@ export function createWorker(options: WorkerOptions): Worker {
   let idle = false;
   let wokenWhileFetching = false;
   let pollTimer: ReturnType<typeof setTimeout> | undefined;
-  let sweepTimer: ReturnType<typeof setTimeout> | undefined;
-  let heartbeatTimer: ReturnType<typeof setTimeout> | undefined;
   let unlisten: (() => Promise<void>) | undefined;
   let unsubscribe: (() => void) | undefined;
 
@@ -102,49 +93,30 @@ export function createWorker(options: WorkerOptions): Worker {
     for (const r of rows) deps.bus.publish({ kind: 'job.updated', jobId: r.id, tenantId: r.tenantId });
   };
 
-  /** The outcome of these jobs is written (or they are no longer ours): their leases can close. */
-  function settle(ids: readonly string[]) {
-    for (const id of ids) {
-      const lease = leaseOf.get(id);
-      if (lease === undefined) continue;
-      leaseOf.delete(id);
-      const open = (leaseOpen.get(lease) ?? 1) - 1;
-      if (open > 0) leaseOpen.set(lease, open);
-      else {
-        leaseOpen.delete(lease);
-        finishedLeases.push(lease);
-      }
-    }
-  }
-
   async function claim(limit: number): Promise<JobRow[]> {
     const leaseId = uuidv7();
-    const finished = finishedLeases;
-    finishedLeases = [];
+    const finished = leases.takeFinished();
     let rows: JobRow[];
     try {
       rows = await claimJobs(run, { workerId, now: dbNow(), limit, leaseId, finishedLeases: finished });
     } catch (err) {
-      finishedLeases = finished.concat(finishedLeases);
+      leases.restoreFinished(finished);
       throw err;
     }
-    if (rows.length > 0) {
-      leaseOpen.set(leaseId, rows.length);
-      for (const row of rows) leaseOf.set(row.id, leaseId);
-    }
+    leases.open(leaseId, rows);
     publish(rows);
     return rows;
   }
 
   async function release(ids: string[]): Promise<void> {
     await releaseJobs(run, { workerId, now: dbNow(), ids });
-    settle(ids);
+    leases.settle(ids);
   }
 
   const completer = createBatcher<Completion>(
     async (items) => {
       publish(await completeJobs(run, { workerId, now: dbNow(), jobs: items }));
-      settle(items.map((i) => i.id));
+      leases.settle(items.map((i) => i.id));
     },
     (err, items) => log.error('recording job completions failed', { err, count: items.length }),
   );
@@ -152,56 +124,22 @@ export function createWorker(options: WorkerOptions): Worker {
     async (items) => {
       const rows = await failJobs(run, { workerId, now: dbNow(), jobs: items, backoff: options.backoff });
       publish(rows);
-      settle(items.map((i) => i.id));
+      leases.settle(items.map((i) => i.id));
     },
     (err, items) => log.error('recording job failures failed', { err, count: items.length }),
   );
 
-  async function execute(job: JobRow): Promise<void> {
-    const task = registry.get(job.type);
-    try {
-      if (!task) throw new PermanentJobError(`No task is registered for job type "${job.type}"`);
-      const parsed = task.payload.safeParse(job.payload);
-      if (!parsed.success) {
-        const issues = parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`);
-        throw new PermanentJobError(`Invalid payload for ${job.type}: ${issues.join('; ')}`);
-      }
-      const result = await task.run(parsed.data, context(job));
-      completer.add({ id: job.id, result });
-    } catch (err) {
-      const error = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
-      const permanent =
-        err instanceof PermanentJobError || (task?.maxAttempts !== undefined && job.attempts >= task.maxAttempts);
-      const delayMs = err instanceof RetryLaterError ? err.retryAfterMs : null;
-      log.warn('job attempt failed', {
-        jobId: job.id,
-        type: job.type,
-        attempt: job.attempts,
-        error,
-        permanent,
-      });
-      failer.add({ id: job.id, error, permanent, delayMs });
-    }
-  }
-
-  function context(job: JobRow): TaskContext {
-    let child: TaskContext['log'] | undefined;
-    return {
-      deps,
-      job,
-      signal: shutdown.signal,
-      get log() {
-        child ??= log.child({ jobId: job.id, type: job.type });
-        return child;
-      },
-      async progress(percent, message) {
-        const now = dbNow();
-        if (await recordProgress(run, { workerId, id: job.id, percent, message: message ?? null, now })) {
-          deps.bus.publish({ kind: 'job.updated', jobId: job.id, tenantId: job.tenantId });
-        }
-      },
-    };
-  }
+  const execute = createJobExecutor({
+    deps,
+    registry,
+    run,
+    log,
+    workerId,
+    dbNow,
+    signal: shutdown.signal,
+    completer,
+    failer,
+  });
 
   function startJob(job: JobRow) {
     const done = execute(job).finally(() => {
@@ -256,60 +194,22 @@ export function createWorker(options: WorkerOptions): Worker {
     pump();
   }
 
-  async function sweep(): Promise<number> {
-    const rows = await releaseStaleJobs(run, { now: dbNow(), lockTimeoutMs });
-    if (rows.length > 0) {
-      log.warn('released jobs with stale locks', { count: rows.length });
-      publish(rows);
-    }
-    return rows.length;
-  }
-
-  /**
-   * Up to PURGE_MAX_BATCHES short DELETEs, oldest first, until a batch comes back short; what is left
-   * waits for the next purge, so a large backlog drains over a few sweeps instead of one long burst.
-   */
-  async function purge(): Promise<number> {
-    let total = 0;
-    for (let batch = 0; batch < PURGE_MAX_BATCHES && !stopping; batch++) {
-      const n = await purgeFinishedJobs(run, { now: clock.now(), retentionDays, batchSize: purgeBatchSize });
-      total += n;
-      if (n < purgeBatchSize) break;
-    }
-    if (total > 0) log.info('deleted finished jobs past retention', { count: total, retentionDays });
-    return total;
-  }
-
-  let lastPurgeAt = 0;
-  function schedulePurge() {
-    if (Date.now() - lastPurgeAt < PURGE_INTERVAL_MS) return;
-    lastPurgeAt = Date.now();
-    purge().catch((err) => log.error('deleting finished jobs failed', { err }));
-  }
-
-  function scheduleSweep() {
-    sweepTimer = setTimeout(async () => {
-      const released = await sweep().catch((err) => {
-        log.error('sweeping stale locks failed', { err });
-        return 0;
-      });
-      if (released > 0) wake();
-      if (!stopping) schedulePurge();
-      if (!stopping) scheduleSweep();
-    }, sweepIntervalMs);
-  }
-
-  function scheduleHeartbeat() {
-    heartbeatTimer = setTimeout(async () => {
-      const finished = finishedLeases;
-      finishedLeases = [];
-      await heartbeatLeases(run, { workerId, now: dbNow(), finishedLeases: finished }).catch((err) => {
-        finishedLeases = finished.concat(finishedLeases);
-        log.error('refreshing job leases failed', { err });
-      });
-      if (!stopping) scheduleHeartbeat();
-    }, lockTimeoutMs / 3);
-  }
+  const maintenance = createMaintenance({
+    run,
+    log,
+    clock,
+    dbNow,
+    workerId,
+    lockTimeoutMs,
+    sweepIntervalMs,
+    retentionDays,
+    purgeBatchSize,
+    isStopping: () => stopping,
+    publish,
+    onReleased: wake,
+    leases,
+  });
+  const { sweep, purge } = maintenance;
 
   return {
     id: workerId,
@@ -332,8 +232,7 @@ export function createWorker(options: WorkerOptions): Worker {
       });
       // Jobs left locked by a predecessor that crashed are picked up without waiting a sweep interval.
       await sweep().catch((err) => log.error('sweeping stale locks failed', { err }));
-      scheduleSweep();
-      scheduleHeartbeat();
+      maintenance.schedule();
       log.info('worker started', { concurrency, pollIntervalMs, lockTimeoutMs, localQueueSize });
       pump();
     },
@@ -342,7 +241,7 @@ export function createWorker(options: WorkerOptions): Worker {
       stopped ??= (async () => {
         stopping = true;
         clearTimeout(pollTimer);
-        clearTimeout(sweepTimer);
+        maintenance.cancelSweep();
         unsubscribe?.();
         await unlisten?.().catch(() => {});
         if (fetching) await fetching;
@@ -362,7 +261,7 @@ export function createWorker(options: WorkerOptions): Worker {
         }
         shutdown.abort();
         await Promise.all([completer.flush(), failer.flush()]);
-        clearTimeout(heartbeatTimer);
+        maintenance.cancelHeartbeat();
         const unfinished = [...active.keys()];
         if (unfinished.length > 0) {
           await release(unfinished).catch((err) => {
@@ -390,7 +289,7 @@ export function createWorker(options: WorkerOptions): Worker {
         await Promise.all([completer.flush(), failer.flush()]);
         total += rows.length;
       }
-      await dropLeases(run, { workerId, ids: finishedLeases.splice(0) }).catch((err) =>
+      await dropLeases(run, { workerId, ids: leases.takeFinished() }).catch((err) =>
         log.error('dropping leases failed', { err }),
       );
       return total;

@@ -1,7 +1,6 @@
 // Applies the committed drizzle-kit migrations; on a server, under an advisory lock so that
 // several processes starting at once (service + workers) migrate exactly once.
 import { fileURLToPath } from 'node:url';
-import { sql } from 'drizzle-orm';
 import type { PgliteDatabase } from 'drizzle-orm/pglite';
 import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
 import type { PostgresJsDatabase } from 'drizzle-orm/postgres-js';
@@ -26,12 +25,4 @@ export async function migrateDatabase(database: Database): Promise<void> {
     await reserved`select pg_advisory_unlock(${MIGRATION_LOCK})`.catch(() => {});
     reserved.release();
   }
-}
-
-export async function databaseIsEmpty(database: Database): Promise<boolean> {
-  const rows = await database.db.execute(sql`select exists(select 1 from tenants) as "any"`);
-  const list = (Array.isArray(rows) ? rows : (rows as { rows: { any: boolean }[] }).rows) as {
-    any: boolean;
-  }[];
-  return !list[0]?.any;
 }

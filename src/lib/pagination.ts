@@ -37,13 +37,8 @@ export const paginationShape = paginationShapeUpTo(MAX_PAGE);
 /** `?page&limit` alone; extend with `paginationQuery.extend({...})` or spread `paginationShape`. */
 export const paginationQuery = z.object(paginationShape);
 
-export type Page = { page: number; limit: number };
-
 export type PageMeta = { page: number; limit: number; total: number; totalPages: number };
 
 export function pageMeta(page: number, limit: number, total: number): PageMeta {
   return { page, limit, total, totalPages: Math.ceil(total / limit) };
 }
-
-/** The rows to skip for a page. */
-export const pageOffset = ({ page, limit }: Page) => (page - 1) * limit;

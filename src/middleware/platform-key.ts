@@ -2,8 +2,8 @@
 // may be configured at once so one can be rotated out while the next is already in use.
 import type { MiddlewareHandler } from 'hono';
 import type { AppEnv } from '../lib/app-env';
+import { timingSafeEqualStr } from '../lib/crypto';
 import { AppError } from '../lib/errors';
-import { timingSafeEqualStr } from '../lib/timing-safe';
 
 export type PlatformKeyOptions = {
   /** Overrides Env.platformApiKeys (tests, or an app that mounts the platform API elsewhere). */

@@ -1,7 +1,7 @@
 // Tenant integrations: plain queries, every one scoped by tenant except the webhook routing lookup
 // (GoHighLevel names its location, not our tenant, so that one search spans tenants by design).
 import { and, asc, count, eq } from 'drizzle-orm';
-import { type Integration, integrations, tenantDomains } from '../../drizzle/schema';
+import { type Integration, integrations } from '../../drizzle/schema';
 import type { Executor } from '../db/client';
 
 export type IntegrationInsert = typeof integrations.$inferInsert;
@@ -134,14 +134,4 @@ export async function deleteIntegration({
     .where(and(eq(integrations.tenantId, tenantId), eq(integrations.id, id)))
     .returning({ id: integrations.id });
   return rows.length > 0;
-}
-
-/** The tenant's primary custom domain, if it has one (public URLs prefer it over the subdomain). */
-export async function findPrimaryDomain({ db, tenantId }: { db: Executor; tenantId: string }): Promise<string | null> {
-  const [row] = await db
-    .select({ domain: tenantDomains.domain })
-    .from(tenantDomains)
-    .where(and(eq(tenantDomains.tenantId, tenantId), eq(tenantDomains.isPrimary, true)))
-    .limit(1);
-  return row?.domain ?? null;
 }

@@ -1,5 +1,5 @@
 // Tenant lookups. Reads by host go through the TTL cache in src/lib/tenant-cache.ts.
-import { eq } from 'drizzle-orm';
+import { and, eq } from 'drizzle-orm';
 import { type Tenant, tenantDomains, tenants } from '../../drizzle/schema';
 import type { Executor } from '../db/client';
 
@@ -29,4 +29,14 @@ export async function listTenantDomains({ db, tenantId }: { db: Executor; tenant
     .from(tenantDomains)
     .where(eq(tenantDomains.tenantId, tenantId));
   return rows.map((r) => r.domain);
+}
+
+/** The tenant's primary custom domain, if it has one (public URLs prefer it over the subdomain). */
+export async function findPrimaryDomain({ db, tenantId }: { db: Executor; tenantId: string }): Promise<string | null> {
+  const [row] = await db
+    .select({ domain: tenantDomains.domain })
+    .from(tenantDomains)
+    .where(and(eq(tenantDomains.tenantId, tenantId), eq(tenantDomains.isPrimary, true)))
+    .limit(1);
+  return row?.domain ?? null;
 }

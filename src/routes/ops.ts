@@ -4,8 +4,8 @@ import { Hono } from 'hono';
 import { describeRoute } from 'hono-openapi';
 import pkg from '../../package.json' with { type: 'json' };
 import type { AppEnv } from '../lib/app-env';
+import { timingSafeEqualStr } from '../lib/crypto';
 import { AppError, unauthorized } from '../lib/errors';
-import { timingSafeEqualStr } from '../lib/timing-safe';
 
 export const VERSION: string = pkg.version;
 

@@ -3,10 +3,11 @@
 // structured filters; when nothing fits strictly, one relaxed pass keeps only brand/model so the buyer
 // still hears about the closest stock.
 import { and, eq, inArray, type SQL, sql } from 'drizzle-orm';
-import { cars, tenantDomains, tenants } from '../../drizzle/schema';
+import { cars } from '../../drizzle/schema';
 import type { Executor } from '../db/client';
 import type { Env } from '../env';
 import { carTextSearch, searchWords } from '../repositories/car-text-query';
+import { findPrimaryDomain } from '../repositories/tenants';
 import type { Interest } from './interest-extraction';
 
 export type MatchedCar = {
@@ -99,24 +100,6 @@ export async function findMatchingCars({
   return { cars: await query(db, tenantId, interest, [], limit), relaxed: true };
 }
 
-/** A car a storefront visitor may ask about: published (available or booking) in this tenant. */
-export async function findPublishedCarBySlug({
-  db,
-  tenantId,
-  slug,
-}: {
-  db: Executor;
-  tenantId: string;
-  slug: string;
-}): Promise<{ id: string } | null> {
-  const [row] = await db
-    .select({ id: cars.id })
-    .from(cars)
-    .where(and(eq(cars.tenantId, tenantId), eq(cars.slug, slug), inArray(cars.status, [...PUBLISHED])))
-    .limit(1);
-  return row ?? null;
-}
-
 /**
  * The storefront's base URL for a tenant. The tenant's primary custom domain when it has one (that is
  * the address buyers know), else `<slug>.<BASE_DOMAIN>`. Scheme from PUBLIC_URL_SCHEME, else https,
@@ -124,20 +107,14 @@ export async function findPublishedCarBySlug({
  */
 export async function storefrontBaseUrl({
   db,
-  tenantId,
+  tenant,
   env,
 }: {
   db: Executor;
-  tenantId: string;
+  tenant: { id: string; slug: string };
   env: Pick<Env, 'BASE_DOMAIN' | 'PUBLIC_URL_SCHEME'>;
 }): Promise<string> {
-  const [row] = await db
-    .select({ slug: tenants.slug, domain: tenantDomains.domain })
-    .from(tenants)
-    .leftJoin(tenantDomains, and(eq(tenantDomains.tenantId, tenants.id), eq(tenantDomains.isPrimary, true)))
-    .where(eq(tenants.id, tenantId))
-    .limit(1);
-  const host = row?.domain ?? `${row?.slug ?? 'unknown'}.${env.BASE_DOMAIN}`;
+  const host = (await findPrimaryDomain({ db, tenantId: tenant.id })) ?? `${tenant.slug}.${env.BASE_DOMAIN}`;
   const local = host === 'localhost' || host.endsWith('.localhost');
   return `${env.PUBLIC_URL_SCHEME ?? (local ? 'http' : 'https')}://${host}`;
 }

@@ -15,12 +15,12 @@ import {
   deleteIntegration as deleteRow,
   findIntegration,
   findIntegrationByTemplate,
-  findPrimaryDomain,
   type IntegrationChanges,
   insertIntegration,
   listIntegrations as listRows,
   updateIntegration as updateRow,
 } from '../repositories/integrations';
+import { findPrimaryDomain } from '../repositories/tenants';
 import {
   baseUrlProblem,
   configPointer,

@@ -147,7 +147,7 @@ export async function followUpLead({
   const matches: MatchResult = linked
     ? { cars: [linked, ...found.cars.filter((c) => c.id !== linked.id)].slice(0, 3), relaxed: false }
     : found;
-  const baseUrl = await storefrontBaseUrl({ db, tenantId, env: deps.env });
+  const baseUrl = await storefrontBaseUrl({ db, tenant, env: deps.env });
   const body = composeReply({
     language: interest.language,
     leadName: lead.name,

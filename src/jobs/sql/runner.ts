@@ -33,36 +33,6 @@ function reviveDates(row: Record<string, unknown>) {
   }
 }
 
-/** Every column of a job, aliased to the camelCase `Job` shape drizzle uses (prefix: a table alias). */
-export function jobColumns(prefix = ''): string {
-  const p = prefix ? `${prefix}.` : '';
-  return [
-    'id',
-    'tenant_id as "tenantId"',
-    'type',
-    'payload',
-    'status',
-    'priority',
-    'attempts',
-    'max_attempts as "maxAttempts"',
-    'run_at as "runAt"',
-    'job_key as "jobKey"',
-    'locked_by as "lockedBy"',
-    'locked_at as "lockedAt"',
-    'progress',
-    'progress_message as "progressMessage"',
-    'last_error as "lastError"',
-    'result',
-    'completed_at as "completedAt"',
-    'created_at as "createdAt"',
-    'updated_at as "updatedAt"',
-    'ready',
-    'pending_key as "pendingKey"',
-  ]
-    .map((c) => p + c)
-    .join(', ');
-}
-
 export type JobRow = Job;
 
 /**

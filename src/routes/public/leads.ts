@@ -11,7 +11,7 @@ import { normalizePhone, regionFromLocale } from '../../lib/phone';
 import { auditContext } from '../../lib/request-meta';
 import { type ValidateOptions, validate } from '../../lib/validate';
 import { recordAudit } from '../../repositories/audit-logs';
-import { findPublishedCarBySlug } from '../../services/car-matching';
+import { findPublishedCarBySlug } from '../../repositories/cars-search';
 import { recordInboundMessage } from '../../services/inbound-messages';
 import { publishInbox } from '../../services/inbox-events';
 

@@ -158,14 +158,33 @@ function devSecret(dataDir: string, file: string, make: () => string): string {
   return value;
 }
 
+const REQUIRED_IN_PRODUCTION = {
+  JWT_KEYS: 'required in production (e.g. "k1:<64 random hex chars>")',
+  ENCRYPTION_KEYS: 'required in production (e.g. "k1:<base64 of 32 random bytes>")',
+  PLATFORM_API_KEYS: 'required in production (comma-separated, each at least 32 characters)',
+} as const;
+
+/** Checked on the raw values too, so a bad setting elsewhere never hides a missing secret. */
+function missingProductionSecrets(source: Record<string, string>): string[] {
+  if (source.NODE_ENV !== 'production') return [];
+  return Object.entries(REQUIRED_IN_PRODUCTION)
+    .filter(([name]) => !source[name])
+    .map(([name, message]) => `${name}: ${message}`);
+}
+
 export function parseEnv(source: Record<string, string | undefined>): Env {
-  const cleaned = Object.fromEntries(Object.entries(source).filter(([, v]) => v !== undefined && v !== ''));
+  const cleaned = Object.fromEntries(
+    Object.entries(source).filter((entry): entry is [string, string] => entry[1] !== undefined && entry[1] !== ''),
+  );
+  const problems = missingProductionSecrets(cleaned);
   const parsed = envSchema.safeParse(cleaned);
   if (!parsed.success) {
-    throw new EnvError(parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`));
+    throw new EnvError([
+      ...parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`),
+      ...problems,
+    ]);
   }
   const raw = parsed.data;
-  const problems: string[] = [];
   const production = raw.NODE_ENV === 'production';
   const dataDir = resolve(raw.DATA_DIR);
   const ephemeral = raw.NODE_ENV === 'test';
@@ -176,9 +195,7 @@ export function parseEnv(source: Record<string, string | undefined>): Env {
       if (value.length < 32) problems.push(`JWT_KEYS: secret of "${kid}" must be at least 32 characters`);
       return { kid, secret: value };
     });
-  } else if (production) {
-    problems.push('JWT_KEYS: required in production (e.g. "k1:<64 random hex chars>")');
-  } else {
+  } else if (!production) {
     const secret = ephemeral
       ? randomBytes(32).toString('hex')
       : devSecret(dataDir, 'jwt-secret', () => randomBytes(32).toString('hex'));
@@ -192,9 +209,7 @@ export function parseEnv(source: Record<string, string | undefined>): Env {
       if (key.length !== 32) problems.push(`ENCRYPTION_KEYS: key "${kid}" must be 32 bytes, base64-encoded`);
       return { kid, key };
     });
-  } else if (production) {
-    problems.push('ENCRYPTION_KEYS: required in production (e.g. "k1:<base64 of 32 random bytes>")');
-  } else {
+  } else if (!production) {
     const value = ephemeral
       ? randomBytes(32).toString('base64')
       : devSecret(dataDir, 'encryption-key', () => randomBytes(32).toString('base64'));
@@ -202,8 +217,8 @@ export function parseEnv(source: Record<string, string | undefined>): Env {
   }
 
   const platformApiKeys = raw.PLATFORM_API_KEYS ?? [];
-  if (production && platformApiKeys.length === 0) {
-    problems.push('PLATFORM_API_KEYS: required in production (comma-separated, each at least 32 characters)');
+  if (production && raw.PLATFORM_API_KEYS && platformApiKeys.length === 0) {
+    problems.push(`PLATFORM_API_KEYS: ${REQUIRED_IN_PRODUCTION.PLATFORM_API_KEYS}`);
   }
   for (const key of platformApiKeys) {
     if (key.length < 32) problems.push('PLATFORM_API_KEYS: every key must be at least 32 characters');

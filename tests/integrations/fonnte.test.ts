@@ -2,9 +2,10 @@
 // failure is classified for the job worker.
 import { afterAll, beforeEach, describe, expect, test } from 'bun:test';
 import { classifyFonnteReason, createFonnteClient } from '../../src/integrations/fonnte';
-import { ProviderError, toJobError } from '../../src/integrations/provider-error';
+import { toJobError } from '../../src/integrations/provider-error';
 import { PermanentJobError, RetryLaterError } from '../../src/jobs/registry';
 import { fonnteFailure, startFakeFonnte } from '../helpers/fake-fonnte';
+import { providerFailure } from '../helpers/provider-failure';
 
 const fake = startFakeFonnte();
 afterAll(() => fake.close());
@@ -12,16 +13,6 @@ beforeEach(() => fake.reset());
 
 const client = (overrides: Partial<Parameters<typeof createFonnteClient>[0]> = {}) =>
   createFonnteClient({ baseUrl: fake.url, token: fake.token, timeoutMs: 2000, ...overrides });
-
-async function failure(promise: Promise<unknown>): Promise<ProviderError> {
-  try {
-    await promise;
-  } catch (err) {
-    expect(err).toBeInstanceOf(ProviderError);
-    return err as ProviderError;
-  }
-  throw new Error('expected a ProviderError');
-}
 
 describe('send', () => {
   test('posts the form Fonnte expects, token without Bearer, and returns ids', async () => {
@@ -69,7 +60,7 @@ describe('send', () => {
   });
 
   test('token invalid is permanent auth', async () => {
-    const err = await failure(client({ token: 'wrong' }).send({ target: '6281234567890', message: 'x' }));
+    const err = await providerFailure(client({ token: 'wrong' }).send({ target: '6281234567890', message: 'x' }));
     expect(err.kind).toBe('auth');
     expect(err.retryable).toBe(false);
     expect(err.message).toBe('Fonnte refused: token invalid');
@@ -77,21 +68,21 @@ describe('send', () => {
   });
 
   test('target invalid is permanent', async () => {
-    const err = await failure(client().send({ target: 'abc', message: 'x' }));
+    const err = await providerFailure(client().send({ target: 'abc', message: 'x' }));
     expect(err.kind).toBe('invalid_target');
     expect(err.retryable).toBe(false);
   });
 
   test('insufficient quota is permanent (needs a top-up), "Status" in any case', async () => {
     fake.enqueue({ json: { Status: false, Reason: 'insufficient quota' } });
-    const err = await failure(client().send({ target: '6281234567890', message: 'x' }));
+    const err = await providerFailure(client().send({ target: '6281234567890', message: 'x' }));
     expect(err.kind).toBe('quota_exceeded');
     expect(err.retryable).toBe(false);
   });
 
   test('a disconnected device is retryable after a while', async () => {
     fake.setConnected(false);
-    const err = await failure(client().send({ target: '6281234567890', message: 'x' }));
+    const err = await providerFailure(client().send({ target: '6281234567890', message: 'x' }));
     expect(err.kind).toBe('device_disconnected');
     expect(err.retryable).toBe(true);
     expect(err.retryAfterMs).toBe(300_000);
@@ -102,7 +93,7 @@ describe('send', () => {
 
   test('HTTP 5xx is retryable without a delay hint (normal backoff)', async () => {
     fake.enqueue({ status: 502, body: '<html>Bad gateway</html>' });
-    const err = await failure(client().send({ target: '6281234567890', message: 'x' }));
+    const err = await providerFailure(client().send({ target: '6281234567890', message: 'x' }));
     expect(err.kind).toBe('server_error');
     expect(err.retryable).toBe(true);
     expect(err.status).toBe(502);
@@ -115,14 +106,14 @@ describe('send', () => {
       json: { status: false, reason: 'too many requests' },
       headers: { 'retry-after': '7' },
     });
-    const err = await failure(client().send({ target: '6281234567890', message: 'x' }));
+    const err = await providerFailure(client().send({ target: '6281234567890', message: 'x' }));
     expect(err.kind).toBe('rate_limited');
     expect(err.retryAfterMs).toBe(7000);
   });
 
   test('a timeout is retryable', async () => {
     fake.enqueue({ delayMs: 500, json: { status: true, id: ['1'] } });
-    const err = await failure(client({ timeoutMs: 100 }).send({ target: '6281234567890', message: 'x' }));
+    const err = await providerFailure(client({ timeoutMs: 100 }).send({ target: '6281234567890', message: 'x' }));
     expect(err.kind).toBe('timeout');
     expect(err.retryable).toBe(true);
   });
@@ -131,21 +122,23 @@ describe('send', () => {
     const gone = startFakeFonnte();
     const url = gone.url;
     await gone.close();
-    const err = await failure(createFonnteClient({ baseUrl: url, token: 't' }).send({ target: '628', message: 'x' }));
+    const err = await providerFailure(
+      createFonnteClient({ baseUrl: url, token: 't' }).send({ target: '628', message: 'x' }),
+    );
     expect(err.kind).toBe('network');
     expect(err.retryable).toBe(true);
   });
 
   test('an unreadable 200 is permanent (the message may have been queued: never resend blindly)', async () => {
     fake.enqueue({ body: 'OK', headers: { 'content-type': 'text/plain' } });
-    const err = await failure(client().send({ target: '6281234567890', message: 'x' }));
+    const err = await providerFailure(client().send({ target: '6281234567890', message: 'x' }));
     expect(err.kind).toBe('malformed_response');
     expect(err.retryable).toBe(false);
   });
 
   test('redirects are not followed', async () => {
     fake.enqueue({ status: 302, headers: { location: 'http://169.254.169.254/' } });
-    const err = await failure(client().send({ target: '6281234567890', message: 'x' }));
+    const err = await providerFailure(client().send({ target: '6281234567890', message: 'x' }));
     expect(err.status).toBe(302);
     expect(fake.requests).toHaveLength(1);
   });
@@ -173,12 +166,12 @@ describe('device', () => {
   });
 
   test('a wrong token fails as auth', async () => {
-    expect((await failure(client({ token: 'nope' }).device())).kind).toBe('auth');
+    expect((await providerFailure(client({ token: 'nope' }).device())).kind).toBe('auth');
   });
 
   test('scripted failures reach the caller', async () => {
     fake.enqueue(fonnteFailure('something odd happened'));
-    const err = await failure(client().device());
+    const err = await providerFailure(client().device());
     expect(err.kind).toBe('rejected');
     expect(err.retryable).toBe(false);
   });

@@ -2,8 +2,8 @@
 // and how rate limits and errors are classified.
 import { afterAll, beforeEach, describe, expect, test } from 'bun:test';
 import { createGhlClient } from '../../src/integrations/ghl';
-import { ProviderError } from '../../src/integrations/provider-error';
 import { ghlError, ghlRateLimited, startFakeGhl } from '../helpers/fake-ghl';
+import { providerFailure } from '../helpers/provider-failure';
 
 const fake = startFakeGhl();
 afterAll(() => fake.close());
@@ -11,16 +11,6 @@ beforeEach(() => fake.reset());
 
 const client = (overrides: Partial<Parameters<typeof createGhlClient>[0]> = {}) =>
   createGhlClient({ baseUrl: fake.url, token: fake.token, timeoutMs: 2000, ...overrides });
-
-async function failure(promise: Promise<unknown>): Promise<ProviderError> {
-  try {
-    await promise;
-  } catch (err) {
-    expect(err).toBeInstanceOf(ProviderError);
-    return err as ProviderError;
-  }
-  throw new Error('expected a ProviderError');
-}
 
 describe('getLocation', () => {
   test('sends Bearer + Version and reads the location', async () => {
@@ -47,18 +37,18 @@ describe('getLocation', () => {
   });
 
   test('path segments are encoded', async () => {
-    await failure(client().getLocation('../contacts?x=1'));
+    await providerFailure(client().getLocation('../contacts?x=1'));
     expect(fake.requests[0]!.path).toBe('/locations/..%2Fcontacts%3Fx%3D1');
   });
 
   test('a wrong token is permanent auth (401)', async () => {
-    const err = await failure(client({ token: 'nope' }).getLocation(fake.locationId));
+    const err = await providerFailure(client({ token: 'nope' }).getLocation(fake.locationId));
     expect(err).toMatchObject({ kind: 'auth', status: 401, retryable: false, provider: 'gohighlevel' });
     expect(err.message).toBe('GoHighLevel location lookup failed (401): Invalid JWT');
   });
 
   test('a location the token cannot see is permanent auth (403)', async () => {
-    expect(await failure(client().getLocation('other-location'))).toMatchObject({
+    expect(await providerFailure(client().getLocation('other-location'))).toMatchObject({
       kind: 'auth',
       status: 403,
     });
@@ -66,9 +56,9 @@ describe('getLocation', () => {
 
   test('404 is not_found; a 200 without a location is malformed', async () => {
     fake.enqueue(ghlError(404, 'Location not found'));
-    expect((await failure(client().getLocation('x'))).kind).toBe('not_found');
+    expect((await providerFailure(client().getLocation('x'))).kind).toBe('not_found');
     fake.enqueue({ json: { something: 'else' } });
-    expect((await failure(client().getLocation('x'))).kind).toBe('malformed_response');
+    expect((await providerFailure(client().getLocation('x'))).kind).toBe('malformed_response');
   });
 });
 
@@ -122,14 +112,14 @@ describe('upsertContact', () => {
   });
 
   test('422 validation errors are permanent and carry the message list', async () => {
-    const err = await failure(client().upsertContact({ locationId: fake.locationId, email: 'not-an-email' }));
+    const err = await providerFailure(client().upsertContact({ locationId: fake.locationId, email: 'not-an-email' }));
     expect(err).toMatchObject({ kind: 'invalid_request', status: 422, retryable: false });
     expect(err.message).toContain('email must be an email');
   });
 
   test('429 is retryable with the delay from X-RateLimit-Interval-Milliseconds', async () => {
     fake.enqueue(ghlRateLimited(8000));
-    const err = await failure(client().upsertContact({ locationId: fake.locationId, phone: '+6281234567890' }));
+    const err = await providerFailure(client().upsertContact({ locationId: fake.locationId, phone: '+6281234567890' }));
     expect(err).toMatchObject({ kind: 'rate_limited', status: 429, retryable: true, retryAfterMs: 8000 });
   });
 
@@ -140,18 +130,20 @@ describe('upsertContact', () => {
         'x-ratelimit-interval-milliseconds': '10000',
       }),
     );
-    expect((await failure(client().getLocation(fake.locationId))).retryAfterMs).toBe(3000);
+    expect((await providerFailure(client().getLocation(fake.locationId))).retryAfterMs).toBe(3000);
     fake.enqueue(ghlError(429, 'Too many requests'));
-    expect((await failure(client().getLocation(fake.locationId))).retryAfterMs).toBe(10_000);
+    expect((await providerFailure(client().getLocation(fake.locationId))).retryAfterMs).toBe(10_000);
   });
 
   test('5xx is retryable, other 4xx permanent', async () => {
     fake.enqueue({ status: 503, body: 'upstream unavailable' });
-    const err = await failure(client().upsertContact({ locationId: fake.locationId, phone: '+62811' }));
+    const err = await providerFailure(client().upsertContact({ locationId: fake.locationId, phone: '+62811' }));
     expect(err).toMatchObject({ kind: 'server_error', retryable: true });
     expect(err.message).toContain('upstream unavailable');
     fake.enqueue(ghlError(409, 'Conflict'));
-    expect(await failure(client().upsertContact({ locationId: fake.locationId, phone: '+62811' }))).toMatchObject({
+    expect(
+      await providerFailure(client().upsertContact({ locationId: fake.locationId, phone: '+62811' })),
+    ).toMatchObject({
       kind: 'rejected',
       retryable: false,
     });
@@ -159,12 +151,14 @@ describe('upsertContact', () => {
 
   test('a 200 without a contact id is malformed', async () => {
     fake.enqueue({ json: { new: true, contact: {} } });
-    expect((await failure(client().upsertContact({ locationId: fake.locationId }))).kind).toBe('malformed_response');
+    expect((await providerFailure(client().upsertContact({ locationId: fake.locationId }))).kind).toBe(
+      'malformed_response',
+    );
   });
 
   test('timeouts are retryable', async () => {
     fake.enqueue({ delayMs: 400, json: { new: true, contact: { id: 'x' } } });
-    const err = await failure(client({ timeoutMs: 80 }).upsertContact({ locationId: fake.locationId }));
+    const err = await providerFailure(client({ timeoutMs: 80 }).upsertContact({ locationId: fake.locationId }));
     expect(err).toMatchObject({ kind: 'timeout', retryable: true });
   });
 });

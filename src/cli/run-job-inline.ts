@@ -4,7 +4,7 @@
 // it), and the outcome is written by the queue's own complete/fail operations (same backoff, same rules).
 import { uuidv7 } from 'uuidv7';
 import type { Job } from '../../drizzle/schema';
-import { PermanentJobError, RetryLaterError, type TaskDefinition } from '../jobs/registry';
+import { isFinalAttempt, PermanentJobError, RetryLaterError, type TaskDefinition } from '../jobs/registry';
 import { completeJobs } from '../jobs/sql/complete';
 import { failJobs } from '../jobs/sql/fail';
 import { recordProgress } from '../jobs/sql/progress';
@@ -51,6 +51,7 @@ export async function runJobInline<P>(
       job,
       log: deps.log.child({ jobId, jobType: task.type }),
       signal: new AbortController().signal,
+      finalAttempt: isFinalAttempt(job, task),
       async progress(percent, message) {
         onProgress(percent, message);
         await recordProgress(run, { workerId, id: jobId, percent, message: message ?? null, now: null });

@@ -12,6 +12,8 @@ export type TaskContext = {
   signal: AbortSignal;
   /** Records progress (0–100) and an optional message; visible in the job and its SSE stream. */
   progress(percent: number, message?: string): Promise<void>;
+  /** This attempt is the last: a failure now makes the job dead (see isFinalAttempt). */
+  finalAttempt: boolean;
 };
 
 export type TaskDefinition<P = unknown> = {
@@ -58,4 +60,9 @@ export function createRegistry(tasks: TaskDefinition<any>[]): TaskRegistry {
     registry.set(task.type, task as TaskDefinition<unknown>);
   }
   return registry;
+}
+
+/** The queue gives up at the lower of the row's max_attempts and the task's own limit. */
+export function isFinalAttempt(job: Pick<Job, 'attempts' | 'maxAttempts'>, task?: Pick<TaskDefinition, 'maxAttempts'>) {
+  return job.attempts >= Math.min(job.maxAttempts, task?.maxAttempts ?? job.maxAttempts);
 }

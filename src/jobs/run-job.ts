@@ -3,7 +3,14 @@
 import type { Deps } from '../lib/deps';
 import type { Logger } from '../lib/logger';
 import type { Batcher } from './batcher';
-import { PermanentJobError, RetryLaterError, type TaskContext, type TaskRegistry } from './registry';
+import {
+  isFinalAttempt,
+  PermanentJobError,
+  RetryLaterError,
+  type TaskContext,
+  type TaskDefinition,
+  type TaskRegistry,
+} from './registry';
 import type { Completion } from './sql/complete';
 import type { Failure } from './sql/fail';
 import { recordProgress } from './sql/progress';
@@ -27,12 +34,13 @@ export type JobExecutorOptions = {
 export function createJobExecutor(options: JobExecutorOptions): (job: JobRow) => Promise<void> {
   const { deps, registry, run, log, workerId, dbNow, completer, failer } = options;
 
-  function context(job: JobRow): TaskContext {
+  function context(job: JobRow, task: TaskDefinition<unknown>): TaskContext {
     let child: TaskContext['log'] | undefined;
     return {
       deps,
       job,
       signal: options.signal,
+      finalAttempt: isFinalAttempt(job, task),
       // Lazy, so jobs that never log don't pay for a child logger.
       get log() {
         child ??= log.child({ jobId: job.id, type: job.type });
@@ -57,13 +65,12 @@ export function createJobExecutor(options: JobExecutorOptions): (job: JobRow) =>
         const issues = parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`);
         throw new PermanentJobError(`Invalid payload for ${job.type}: ${issues.join('; ')}`);
       }
-      const result = await task.run(parsed.data, context(job));
+      const result = await task.run(parsed.data, context(job, task));
       completer.add({ id: job.id, result });
     } catch (err) {
       const error = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
       // The row's max_attempts comes from whoever enqueued it; the task's own limit caps it as well.
-      const permanent =
-        err instanceof PermanentJobError || (task?.maxAttempts !== undefined && job.attempts >= task.maxAttempts);
+      const permanent = err instanceof PermanentJobError || isFinalAttempt(job, task);
       const delayMs = err instanceof RetryLaterError ? err.retryAfterMs : null;
       log.warn('job attempt failed', {
         jobId: job.id,

@@ -16,8 +16,6 @@ export type TenantOptions = {
    * with Retry-After, for webhooks: the sender redelivers later and nothing is lost) or `allow`.
    */
   whenSuspended?: 'forbid' | 'retry' | 'allow';
-  /** Same as whenSuspended: 'allow' (kept for callers written before whenSuspended). */
-  allowSuspended?: boolean;
 };
 
 export function requestHost(
@@ -50,7 +48,7 @@ export function assertTenantServing(
 
 export function tenant(options: TenantOptions = {}): MiddlewareHandler<AppEnv> {
   const trustProxy = options.trustProxy ?? false;
-  const whenSuspended = options.whenSuspended ?? (options.allowSuspended ? 'allow' : 'forbid');
+  const whenSuspended = options.whenSuspended ?? 'forbid';
   function serve(c: Context<AppEnv>, next: Next, found: Tenant | null) {
     assertTenantServing(found, whenSuspended);
     c.set('tenant', found);

@@ -165,13 +165,11 @@ export async function updateCar({
   const row = await db.transaction(async (tx) => {
     let updated: CarRow | undefined;
     try {
-      [updated] = (await tx.transaction((sp) =>
-        sp
-          .update(cars)
-          .set({ ...changes, version: sql`${cars.version} + 1`, updatedAt: now })
-          .where(and(eq(cars.tenantId, tenantId), eq(cars.id, id), eq(cars.version, version)))
-          .returning(returned),
-      )) as CarRow[];
+      [updated] = (await tx
+        .update(cars)
+        .set({ ...changes, version: sql`${cars.version} + 1`, updatedAt: now })
+        .where(and(eq(cars.tenantId, tenantId), eq(cars.id, id), eq(cars.version, version)))
+        .returning(returned)) as CarRow[];
     } catch (err) {
       if (isUniqueViolation(err) && pgConstraint(err) === 'cars_tenant_display_code_key') throw displayCodeTaken();
       throw err;

@@ -1,6 +1,7 @@
 // What an operator may send to create or change a tenant: the zod schemas shared by the platform routes
 // and the CLI, so both reject exactly the same input with the same messages.
 import { z } from 'zod';
+import { tenantStatus } from '../../drizzle/schema';
 import { paginationShape } from '../lib/pagination';
 import { normalizePhone } from '../lib/phone';
 import { intakeSchema } from './starter-config';
@@ -150,7 +151,7 @@ export const createTenantSchema = z.object({
 export type CreateTenantInput = z.infer<typeof createTenantSchema>;
 export type CreateTenantRequest = z.input<typeof createTenantSchema>;
 
-export const tenantStatuses = ['trial', 'active', 'suspended'] as const;
+export const tenantStatuses = tenantStatus.enumValues;
 export type TenantStatus = (typeof tenantStatuses)[number];
 
 export const patchTenantSchema = z.object({ status: z.enum(tenantStatuses) });

@@ -14,7 +14,7 @@ import {
 } from '../../drizzle/schema';
 import { findUsage, usageMonth } from '../../src/ai/usage';
 import { ProviderError } from '../../src/integrations/provider-error';
-import { RetryLaterError, type TaskContext } from '../../src/jobs/registry';
+import { isFinalAttempt, RetryLaterError, type TaskContext } from '../../src/jobs/registry';
 import { leadFollowUp } from '../../src/jobs/tasks/lead-follow-up';
 import { createTenant, createTestApp, createUser, json, type TestApp, tokenFor } from '../helpers/app';
 import { chatCompletion, startFakeOpenAI } from '../helpers/fake-openai';
@@ -104,6 +104,7 @@ function run(job: Job, attempts = 1) {
     job: { ...job, attempts },
     log: t.deps.log,
     signal: new AbortController().signal,
+    finalAttempt: isFinalAttempt({ ...job, attempts }, leadFollowUp),
     progress: async () => {},
   };
   return leadFollowUp.run(job.payload as { leadId: string }, ctx) as Promise<Record<string, any>>;

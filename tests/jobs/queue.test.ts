@@ -102,7 +102,6 @@ describe(`jobs queue (${usingServer ? 'postgres server' : 'pglite'})`, () => {
       await enqueue(tx, { type: 'test.echo', payload: { text: marker }, tenantId });
     });
     expect(await count()).toBe(1);
-    (await setup()).worker.runOnce();
   });
 
   test('a task runs with its parsed payload, records progress, and stores its result', async () => {

@@ -120,6 +120,7 @@ describe('lead.follow_up task (rules, no AI)', () => {
       job,
       log: t.deps.log,
       signal: new AbortController().signal,
+      finalAttempt: false,
       progress: async () => {},
     };
     return leadFollowUp.run(job.payload as { leadId: string; messageId: string }, ctx);

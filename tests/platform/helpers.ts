@@ -51,6 +51,7 @@ export async function runProvision(t: TestApp, jobId: string, options: TenantPro
     job,
     log: createLogger('silent'),
     signal: new AbortController().signal,
+    finalAttempt: false,
     async progress(percent, message) {
       events.push({ percent, message });
       await t.db

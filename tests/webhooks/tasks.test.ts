@@ -133,6 +133,16 @@ describe('integration jobs through the worker', () => {
     expect(secondsUntil(job.runAt)).toBeLessThan(100);
     await makeDue(jobId);
     await drain();
+    expect((await readJob(jobId)).status).toBe('succeeded');
+  });
+
+  test('a transient failure on the last attempt fails the message too, not just the job', async () => {
+    const { messageId, jobId } = await queueReply('Masih ada unitnya?');
+    await t.db.update(jobs).set({ maxAttempts: 1 }).where(eq(jobs.id, jobId));
+    fonnte.enqueue({ path: '/send', status: 502, body: 'Bad Gateway' });
+    await drain();
+    expect((await readJob(jobId)).status).toBe('dead');
+    expect(await messageRow(messageId)).toMatchObject({ status: 'failed', error: expect.stringContaining('502') });
   });
 
   test('an invalid target fails the message for good; a refused token also marks the integration', async () => {

@@ -15,18 +15,18 @@ export const leadFollowUp: TaskDefinition<z.infer<typeof leadFollowUpPayload>> =
   payload: leadFollowUpPayload,
   maxAttempts: 5,
   async run(payload, ctx) {
+    // The worker parses payloads before run(); this keeps direct callers (tests, tools) to the same rule.
     const parsed = leadFollowUpPayload.safeParse(payload);
     if (!parsed.success) throw new PermanentJobError('Invalid lead.follow_up payload');
     const tenantId = ctx.job.tenantId;
     if (!tenantId) throw new PermanentJobError('lead.follow_up needs a tenant');
     await ctx.progress(10, 'Reading the inquiry');
     // The model goes first (src/ai/model-step.ts); on the last attempt a model outage falls back to the rules.
-    const lastAttempt = Math.min(ctx.job.maxAttempts, leadFollowUp.maxAttempts ?? ctx.job.maxAttempts);
     const result = await followUpLead({
       deps: ctx.deps,
       tenantId,
       leadId: parsed.data.leadId,
-      model: { finalAttempt: ctx.job.attempts >= lastAttempt, signal: ctx.signal },
+      model: { finalAttempt: ctx.finalAttempt, signal: ctx.signal },
     });
     await ctx.progress(
       100,

@@ -11,13 +11,12 @@ import { markIntegrationFailing, markIntegrationSynced, providerAccess } from '.
 import { defineTask, PermanentJobError } from '../registry';
 
 const ALREADY_SENT = new Set(['sent', 'delivered', 'read']);
-const MAX_ATTEMPTS = 8;
 
 export const whatsappSendTask = defineTask({
   type: 'whatsapp.send',
   payload: z.object({ messageId: z.uuid() }),
-  maxAttempts: MAX_ATTEMPTS,
-  async run({ messageId }, { deps, job }) {
+  maxAttempts: 8,
+  async run({ messageId }, { deps, job, finalAttempt }) {
     const tenantId = job.tenantId;
     if (!tenantId) throw new PermanentJobError('whatsapp.send needs a tenant');
     const message = await findMessage({ db: deps.db, tenantId, id: messageId });
@@ -58,9 +57,8 @@ export const whatsappSendTask = defineTask({
     } catch (err) {
       const jobError = toJobError(err);
       const reason = (err as Error).message;
-      // The worker gives up at the lower of the job's and the task's limit: then the message has failed too.
-      const lastAttempt = job.attempts >= Math.min(job.maxAttempts, MAX_ATTEMPTS);
-      if (jobError instanceof PermanentJobError || lastAttempt) {
+      // When the worker gives up on the job, the message has failed too.
+      if (jobError instanceof PermanentJobError || finalAttempt) {
         await markMessageFailed({ db: deps.db, tenantId, id: message.id, error: reason });
       } else {
         await noteMessageError({ db: deps.db, tenantId, id: message.id, error: reason });

@@ -179,6 +179,15 @@ describe('/api/admin/users', () => {
     expect(entry?.metadata).toMatchObject({ changed: ['role'], role: { from: 'owner', to: 'sales' } });
   });
 
+  test("a demoted user's existing access token carries the new role at once, not the token's", async () => {
+    const a = await seed('admin');
+    const token = await tokenFor(t.deps, a);
+    const list = () => t.request('acme.localhost', '/api/admin/users', { token });
+    expect((await list()).status).toBe(200);
+    expect((await as(owner, 'PATCH', `/${a.id}`, { role: 'sales' })).status).toBe(200);
+    expect((await list()).status).toBe(403);
+  });
+
   test('the last active owner cannot be demoted, disabled or removed (409); with two, one can', async () => {
     const t2 = await createTenant(t.deps, { slug: `solo${n++}` });
     const solo = await createUser(t.deps, t2.id, { role: 'owner' });

@@ -149,6 +149,18 @@ describe(`admin jobs API (${usingServer ? 'postgres server' : 'pglite'})`, () =>
     expect((await json(retried)).data).toMatchObject({ id, status: 'queued', attempts: 0 });
   });
 
+  test('retry: a dead job whose key another pending job now holds is 409 conflict and stays dead', async () => {
+    const { id } = await enqueue(t.db, { type: 'nobody.handles', tenantId: home.id, jobKey: 'retry-key' });
+    await createWorker({ deps: t.deps, registry: tasks }).runOnce();
+    expect((await json(await t.request(host, `/api/admin/jobs/${id}`, { token }))).data.status).toBe('dead');
+    const holder = await enqueue(t.db, { type: 'nobody.handles', tenantId: home.id, jobKey: 'retry-key' });
+    expect(holder.created).toBe(true);
+    const res = await t.request(host, `/api/admin/jobs/${id}/retry`, { method: 'POST', token });
+    expect(res.status).toBe(409);
+    expect((await json(res)).error.code).toBe('conflict');
+    expect((await json(await t.request(host, `/api/admin/jobs/${id}`, { token }))).data.status).toBe('dead');
+  });
+
   test('the events stream follows a job to completion, then ends', async () => {
     const { id } = await enqueue(t.db, { type: 'test.steps', tenantId: home.id });
     const res = await t.request(host, `/api/admin/jobs/${id}/events`, { token });

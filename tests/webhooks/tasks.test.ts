@@ -204,6 +204,22 @@ describe('integration jobs through the worker', () => {
       expect((await integrationRow(t.deps, integrationId)).lastSyncAt).toBeInstanceOf(Date);
     });
 
+    test('editing a lead’s name or e-mail queues a sync; editing only notes does not', async () => {
+      await drain();
+      const [lead] = await t.db.select().from(leads).where(eq(leads.tenantId, acme.tenant.id)).limit(1);
+      const pending = async () =>
+        (await jobsOf('ghl.sync_contact')).filter(
+          (j) => j.status === 'queued' && (j.payload as { leadId?: string }).leadId === lead!.id,
+        ).length;
+      const patch = (body: Record<string, unknown>) =>
+        t.request(acme.host, `/api/admin/leads/${lead!.id}`, { method: 'PATCH', token, json: body });
+      expect((await patch({ notes: 'Prefers weekend calls' })).status).toBe(200);
+      expect(await pending()).toBe(0);
+      expect((await patch({ name: 'Dewi L.' })).status).toBe(200);
+      expect(await pending()).toBe(1);
+      await drain();
+    });
+
     test('a 429 backs off for the rate-limit interval GoHighLevel gives, then succeeds', async () => {
       ghl.enqueue({ path: '/contacts/upsert', ...ghlRateLimited(45_000) });
       const [lead] = await t.db.select().from(leads).where(eq(leads.tenantId, acme.tenant.id)).limit(1);

@@ -100,26 +100,6 @@ export async function findCandidateCars({
   return chosen;
 }
 
-/** The host a customer reaches the tenant's storefront on: its primary custom domain, else `<slug>.<BASE_DOMAIN>`. */
-export async function storefrontOrigin({
-  db,
-  tenant,
-  env,
-}: {
-  db: Executor;
-  tenant: Pick<Tenant, 'id' | 'slug'>;
-  env: Pick<Env, 'BASE_DOMAIN' | 'PUBLIC_URL_SCHEME' | 'NODE_ENV'>;
-}): Promise<string> {
-  const [primary] = await db
-    .select({ domain: tenantDomains.domain })
-    .from(tenantDomains)
-    .where(eq(tenantDomains.tenantId, tenant.id))
-    .orderBy(desc(tenantDomains.isPrimary), asc(tenantDomains.createdAt))
-    .limit(1);
-  const scheme = env.PUBLIC_URL_SCHEME ?? (env.NODE_ENV === 'production' ? 'https' : 'http');
-  return `${scheme}://${primary?.domain ?? `${tenant.slug}.${env.BASE_DOMAIN}`}`;
-}
-
 /** A car as the prompt shows it; the link is the storefront's car page. */
 export function toPromptCar(car: Car, tenant: Pick<Tenant, 'locale' | 'currency'>, origin: string): PromptCar {
   return {

@@ -9,7 +9,8 @@ import type { FetchLike } from '../integrations/provider-http';
 import type { Clock } from '../lib/clock';
 import type { SecretBox } from '../lib/crypto';
 import type { Logger } from '../lib/logger';
-import { type CandidateQuery, findCandidateCars, storefrontOrigin, toPromptCar } from './candidates';
+import { storefrontBaseUrl } from '../services/car-matching';
+import { type CandidateQuery, findCandidateCars, toPromptCar } from './candidates';
 import { resolveModelClient } from './client-for-tenant';
 import type { PromptMessage } from './prompt';
 import { isRetryableModelError, type ModelFailureReason, qualifyWithModel } from './qualify';
@@ -91,7 +92,8 @@ export async function runModelStep(deps: ModelStepDeps, input: ModelStepInput): 
 
   const [cars, origin] = await Promise.all([
     findCandidateCars({ db, tenantId: tenant.id, query: input.query, limit: env.AI_MAX_CANDIDATES }),
-    storefrontOrigin({ db, tenant, env }),
+    // The same storefront links as the rule-based reply.
+    storefrontBaseUrl({ db, tenant, env }),
   ]);
   const candidates = cars.map((car) => toPromptCar(car, tenant, origin));
 

@@ -2,7 +2,8 @@
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test';
 import type { Car, Tenant } from '../../drizzle/schema';
 import { tenantDomains } from '../../drizzle/schema';
-import { findCandidateCars, storefrontOrigin, toPromptCar } from '../../src/ai/candidates';
+import { findCandidateCars, toPromptCar } from '../../src/ai/candidates';
+import { storefrontBaseUrl } from '../../src/services/car-matching';
 import { createTestDatabase, type TestDatabase } from '../helpers/db';
 import { insertCar, insertTenant } from './fixtures';
 
@@ -113,7 +114,7 @@ describe('prompt cars', () => {
   const env = { BASE_DOMAIN: 'localhost', PUBLIC_URL_SCHEME: undefined, NODE_ENV: 'test' as const };
 
   test('link to the storefront on the tenant subdomain, price in the tenant format', async () => {
-    const origin = await storefrontOrigin({ db: database.db, tenant: home, env });
+    const origin = await storefrontBaseUrl({ db: database.db, tenant: home, env });
     expect(origin).toBe('http://home-motors.localhost');
     const car = toPromptCar(stock.avanzaAt!, home, origin);
     expect(car.priceFormatted).toBe('Rp 175.000.000');
@@ -123,7 +124,7 @@ describe('prompt cars', () => {
   test('a primary custom domain wins', async () => {
     await database.db.insert(tenantDomains).values({ tenantId: other.id, domain: 'www.other.co.id', isPrimary: true });
     expect(
-      await storefrontOrigin({ db: database.db, tenant: other, env: { ...env, PUBLIC_URL_SCHEME: 'https' } }),
+      await storefrontBaseUrl({ db: database.db, tenant: other, env: { ...env, PUBLIC_URL_SCHEME: 'https' } }),
     ).toBe('https://www.other.co.id');
   });
 });

@@ -5,14 +5,16 @@
 // are its fallback, and run alone when `followUpLead` is called without `model` options.
 import { and, eq } from 'drizzle-orm';
 import { z } from 'zod';
-import { cars, integrations, type Lead, tenants } from '../../drizzle/schema';
+import { cars, type Lead } from '../../drizzle/schema';
 import { type ModelFollowUpOptions, modelFollowUp } from '../ai/follow-up-model';
 import type { FallbackReason } from '../ai/model-step';
 import { enqueue } from '../jobs/queue';
 import type { Deps } from '../lib/deps';
 import { recordAudit } from '../repositories/audit-logs';
+import { findIntegrationByTemplate } from '../repositories/integrations';
 import { findLead, type LeadPatch, updateLead } from '../repositories/leads';
 import { insertMessage, latestInboundMessage } from '../repositories/messages';
+import { findTenantById } from '../repositories/tenants';
 import { findMatchingCars, type MatchedCar, type MatchResult, storefrontBaseUrl } from './car-matching';
 import { type InboxEvent, leadEvent, messageEvent, publishInbox } from './inbox-events';
 import { extractInterest, type Interest, scoreInterest, type Temperature } from './interest-extraction';
@@ -101,15 +103,9 @@ async function linkedCar(deps: Deps, tenantId: string, carId: string | null): Pr
   return car as MatchedCar;
 }
 
-export async function whatsappConnected(deps: Deps, tenantId: string): Promise<boolean> {
-  const [row] = await deps.db
-    .select({ id: integrations.id })
-    .from(integrations)
-    .where(
-      and(eq(integrations.tenantId, tenantId), eq(integrations.template, 'fonnte'), eq(integrations.status, 'active')),
-    )
-    .limit(1);
-  return Boolean(row);
+/** Auto-reply needs the tenant's WhatsApp (Fonnte) integration connected. */
+async function whatsappConnected(deps: Deps, tenantId: string): Promise<boolean> {
+  return (await findIntegrationByTemplate({ db: deps.db, tenantId, template: 'fonnte' }))?.status === 'active';
 }
 
 export async function followUpLead({
@@ -133,7 +129,7 @@ export async function followUpLead({
     (q as { basedOnMessageId?: unknown } | null)?.basedOnMessageId === inbound.id;
   if (answered(lead.qualification)) return { skipped: 'already_answered', leadId };
 
-  const [tenant] = await db.select().from(tenants).where(eq(tenants.id, tenantId)).limit(1);
+  const tenant = await findTenantById({ db, id: tenantId });
   if (!tenant) return { skipped: 'lead_not_found', leadId };
   // A model qualification keeps the rules' reading as `rulesInterest`: that is what merges with the next message.
   const stored = lead.qualification as { interest?: unknown; rulesInterest?: unknown } | null;
@@ -143,28 +139,33 @@ export async function followUpLead({
   const searchFor: Interest =
     linked && !interest.model ? { ...interest, brand: linked.brand, model: linked.model } : interest;
   const { score, temperature, reasons } = scoreInterest(searchFor, { carLinked: Boolean(linked) });
-  const found = await findMatchingCars({ db, tenantId, interest: searchFor, limit: 3 });
-  const matches: MatchResult = linked
-    ? { cars: [linked, ...found.cars.filter((c) => c.id !== linked.id)].slice(0, 3), relaxed: false }
-    : found;
-  const baseUrl = await storefrontBaseUrl({ db, tenant, env: deps.env });
-  const body = composeReply({
-    language: interest.language,
-    leadName: lead.name,
-    tenantName: tenant.name,
-    interest: searchFor,
-    matches,
-    baseUrl,
-    locale: tenant.locale,
-    currency: tenant.currency,
-  });
   // Outside the transaction: a network call must not hold the lead's row lock. Transient model
   // failures throw here, before anything is written, so the job retries cleanly.
   const ai = model
     ? await modelFollowUp(deps, { tenant, leadId, interest: searchFor, linkedCarId: linked?.id ?? null }, model)
     : null;
   const byModel = ai?.path === 'model' ? ai : null;
-  const replyBody = byModel ? byModel.replyDraft : body;
+  // The rule-based reply (matches, links, text) is only worked out when it is the one sent.
+  let matches: MatchResult = { cars: [], relaxed: false };
+  let replyBody: string;
+  if (byModel) {
+    replyBody = byModel.replyDraft;
+  } else {
+    const found = await findMatchingCars({ db, tenantId, interest: searchFor, limit: 3 });
+    matches = linked
+      ? { cars: [linked, ...found.cars.filter((c) => c.id !== linked.id)].slice(0, 3), relaxed: false }
+      : found;
+    replyBody = composeReply({
+      language: interest.language,
+      leadName: lead.name,
+      tenantName: tenant.name,
+      interest: searchFor,
+      matches,
+      baseUrl: await storefrontBaseUrl({ db, tenant, env: deps.env }),
+      locale: tenant.locale,
+      currency: tenant.currency,
+    });
+  }
   const finalScore = byModel ? byModel.qualification.score : score;
   const finalTemperature: Temperature = byModel ? byModel.qualification.temperature : temperature;
   const fallbackReason = ai?.path === 'rules' ? ai.fallbackReason : undefined;

@@ -2,6 +2,7 @@
 // and the CLI, so both reject exactly the same input with the same messages.
 import { z } from 'zod';
 import { tenantStatus } from '../../drizzle/schema';
+import { passwordProblems } from '../auth/password-policy';
 import { paginationShape } from '../lib/pagination';
 import { normalizePhone } from '../lib/phone';
 import { intakeSchema } from './starter-config';
@@ -126,11 +127,18 @@ export const whatsappNumberSchema = z
     return e164;
   });
 
-export const ownerSchema = z.object({
-  email: z.email().max(254).toLowerCase(),
-  name: z.string().trim().min(1).max(120),
-  password: z.string().min(12, 'must be at least 12 characters').max(256),
-});
+/** The owner is staff: the same password policy as /api/admin/users (length, common list, not personal). */
+export const ownerSchema = z
+  .object({
+    email: z.email().max(254).toLowerCase(),
+    name: z.string().trim().min(1).max(120),
+    password: z.string(),
+  })
+  .superRefine((owner, ctx) => {
+    for (const problem of passwordProblems(owner.password, { email: owner.email, name: owner.name })) {
+      ctx.addIssue({ code: 'custom', path: ['password'], message: problem.message });
+    }
+  });
 
 export const createTenantSchema = z.object({
   name: z.string().trim().min(1).max(120),

@@ -66,7 +66,7 @@ describe('tenant provisioning', () => {
     const body = tenantBody({
       domains: ['mobil.sejahtera.id'],
       whatsappNumber: '0812-3456-7890',
-      owner: { email: 'Owner@Sejahtera.ID', name: 'Siti', password: 'sejahtera-owner-secret' },
+      owner: { email: 'Owner@Sejahtera.ID', name: 'Siti', password: 'kuning-langsat-2026-secret' },
     });
     const { tenantId, jobId } = await reserve(body);
     const { result, events } = await runProvision(t, jobId);
@@ -97,7 +97,7 @@ describe('tenant provisioning', () => {
 
     const [owner] = await t.db.select().from(users).where(eq(users.tenantId, tenantId));
     expect(owner).toMatchObject({ email: 'owner@sejahtera.id', name: 'Siti', role: 'owner', status: 'active' });
-    expect(await verifyPassword('sejahtera-owner-secret', owner!.passwordHash)).toBe(true);
+    expect(await verifyPassword('kuning-langsat-2026-secret', owner!.passwordHash)).toBe(true);
     // The owner's token works on the new tenant's admin API (sign-in issues exactly this token).
     const token = (
       await t.deps.tokens.signAccess({ sub: owner!.id, tid: tenantId, role: 'owner', email: owner!.email })
@@ -130,7 +130,7 @@ describe('tenant provisioning', () => {
       ['tenant.create', 'platform'],
       ['tenant.provisioned', 'platform'],
     ]);
-    expect(JSON.stringify(audit)).not.toContain('sejahtera-owner-secret');
+    expect(JSON.stringify(audit)).not.toContain('kuning-langsat-2026-secret');
 
     const read = await json(await platform(t, 'GET', `/api/platform/tenants/${tenantId}`));
     expect(read.data).toMatchObject({
@@ -283,6 +283,16 @@ describe('tenant provisioning', () => {
       'owner.password',
     ]) {
       expect(paths).toContain(p);
+    }
+  });
+
+  test('the owner password follows the staff policy: common or personal passwords are 400', async () => {
+    for (const password of ['password1234', 'budi-santoso-2026']) {
+      const res = await platform(t, 'POST', '/api/platform/tenants', {
+        json: tenantBody({ owner: { email: 'budi@maju.test', name: 'Budi Santoso', password } }),
+      });
+      expect({ password, status: res.status }).toEqual({ password, status: 400 });
+      expect((await json(res)).error.details.map((d: { path: string }) => d.path)).toEqual(['owner.password']);
     }
   });
 

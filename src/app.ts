@@ -66,26 +66,27 @@ export function createApp(deps: Deps) {
   //    GoHighLevel webhook: the tenant comes from the signed body's locationId, not the host.
   app.route('/webhook/ghl', ghlWebhookRoutes);
 
-  // 3. Tenant routes: the tenant comes from the host.
-  const byHost = tenant({ trustProxy: env.TRUST_PROXY });
-  app.use('/api/tenant', byHost);
-  // '/x/*' also matches '/x' in Hono: one registration covers the list and the detail routes.
-  app.use('/api/cars/*', byHost);
-  app.use('/api/leads', byHost);
-  app.use('/api/admin/*', byHost);
-  //    Fonnte webhook on the tenant host; a suspended tenant answers 503 + Retry-After so nothing is lost.
-  app.use('/webhook/fonnte', tenant({ trustProxy: env.TRUST_PROXY, whenSuspended: 'retry' }));
-  app.route('/webhook/fonnte', fonnteWebhookRoutes);
-
-  //    Rate limits (src/lib/rate-limit/config.ts; RATE_LIMIT_OVERRIDES): after the tenant, before JWT.
+  // 3. Tenant routes: the tenant comes from the host, then the route group's rate limit
+  //    (src/lib/rate-limit/config.ts; RATE_LIMIT_OVERRIDES), before JWT. The storefront's limiters run
+  //    inside the tenant middleware: one layer on the hottest routes instead of two.
+  const { TRUST_PROXY: trustProxy } = env;
   const publicReads = rateLimit({ group: 'public', key: byIpAndTenant, methods: ['GET', 'HEAD'] });
-  app.use('/api/tenant', publicReads);
-  app.use('/api/cars/*', publicReads);
-  app.use('/api/leads', rateLimit({ group: 'inquiries', key: byIpAndTenant, methods: ['POST'] }));
+  const storefront = tenant({ trustProxy, limit: publicReads });
+  app.use('/api/tenant', storefront);
+  // '/x/*' also matches '/x' in Hono: one registration covers the list and the detail routes.
+  app.use('/api/cars/*', storefront);
+  app.use(
+    '/api/leads',
+    tenant({ trustProxy, limit: rateLimit({ group: 'inquiries', key: byIpAndTenant, methods: ['POST'] }) }),
+  );
+  app.use('/api/admin/*', tenant({ trustProxy }));
   const signIn = rateLimit({ group: 'login', key: byIpAndTenant, methods: ['POST'] });
   app.use('/api/admin/auth/login', signIn);
   app.use('/api/admin/auth/refresh', signIn);
   app.use('/api/admin/*', rateLimit({ group: 'admin', key: byUserOrIp }));
+  //    Fonnte webhook on the tenant host; a suspended tenant answers 503 + Retry-After so nothing is lost.
+  app.use('/webhook/fonnte', tenant({ trustProxy, whenSuspended: 'retry' }));
+  app.route('/webhook/fonnte', fonnteWebhookRoutes);
 
   //    Public storefront (no auth): ETag + short Cache-Control on reads.
   app.use('/api/tenant', publicCache());

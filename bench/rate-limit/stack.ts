@@ -36,8 +36,8 @@ export function stack(deps: Deps, route: Route, limited: boolean, fixedTenant: T
   app.use('/api/*', cors({ origins: env.CORS_ORIGINS, trustProxy: env.TRUST_PROXY }));
   app.use('/api/*', bodyLimit({ maxBytes: env.BODY_LIMIT_BYTES }), contentType());
   if (limited) {
-    app.use(path, tenant({ trustProxy: env.TRUST_PROXY }));
-    app.use(path, rateLimit({ group: 'public', key: byIpAndTenant, methods: ['GET', 'HEAD'] }));
+    const publicReads = rateLimit({ group: 'public', key: byIpAndTenant, methods: ['GET', 'HEAD'] });
+    app.use(path, tenant({ trustProxy: env.TRUST_PROXY, limit: publicReads }));
   } else {
     app.use(path, async function fixedTenantForBaseline(c, next) {
       c.set('tenant', fixedTenant);

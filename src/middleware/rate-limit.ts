@@ -51,19 +51,13 @@ export const byProviderAndIp: RateLimitKey = {
   subject: ip,
 };
 
-/** Writes the headers if this decision is the one to report (the tightest; see `admit`). */
-function report(c: Context<AppEnv>, d: RateLimitDecision) {
-  if (c.get('rateLimit') !== d) return;
-  let headers = c.res.headers;
-  try {
-    headers.set('RateLimit-Limit', String(d.limit));
-  } catch {
-    c.res = new Response(c.res.body, c.res); // immutable headers (a proxied Response): copy once
-    headers = c.res.headers;
-    headers.set('RateLimit-Limit', String(d.limit));
-  }
-  headers.set('RateLimit-Remaining', String(d.remaining));
-  headers.set('RateLimit-Reset', String(d.resetSeconds));
+/** The RateLimit-* headers of a decision (CONTRACT §1); written on the final response by requestContext. */
+export function rateLimitHeaders(d: RateLimitDecision): [string, string][] {
+  return [
+    ['RateLimit-Limit', String(d.limit)],
+    ['RateLimit-Remaining', String(d.remaining)],
+    ['RateLimit-Reset', String(d.resetSeconds)],
+  ];
 }
 
 export function rateLimit(options: RateLimitOptions): MiddlewareHandler<AppEnv> {
@@ -76,21 +70,17 @@ export function rateLimit(options: RateLimitOptions): MiddlewareHandler<AppEnv> 
 
   // When two groups limit one route (sign-in is also an admin route), the headers report the one with
   // fewer tokens left (the inner one on a tie). Limiters run outer to inner, so each compares with the
-  // decision recorded so far, and after the handler only the recorded one writes: no header is read back.
+  // decision recorded so far; requestContext writes the recorded one on the final response, whatever
+  // built it (handler, error handler, 304), so no limiter waits for the handler to finish.
   function admit(c: Context<AppEnv>, next: Next, decision: RateLimitDecision): Promise<void> {
     const reported = c.get('rateLimit');
     if (!reported || decision.remaining <= reported.remaining) c.set('rateLimit', decision);
     if (!decision.allowed) {
       throw new AppError('rate_limited', 'Too many requests, slow down', {
-        headers: {
-          'RateLimit-Limit': String(decision.limit),
-          'RateLimit-Remaining': '0',
-          'RateLimit-Reset': String(decision.resetSeconds),
-          'Retry-After': String(decision.retryAfterSeconds),
-        },
+        headers: { 'Retry-After': String(decision.retryAfterSeconds) },
       });
     }
-    return next().then(() => report(c, decision));
+    return next();
   }
 
   // A limiter outage must not take the API down with it: let the request through and say so.

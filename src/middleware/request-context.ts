@@ -1,10 +1,13 @@
 // First middleware: request id (an incoming one of ≤128 safe chars is kept), deps and a request-scoped logger.
 // On the way out it makes the final response honour CONTRACT §1 whatever built it (handlers, onError,
-// notFound, hono's etag 304): `x-request-id` is present and JSON says `charset=utf-8`.
+// notFound, hono's etag 304): `x-request-id` is present, JSON says `charset=utf-8`, and a rate-limited
+// request carries the RateLimit-* headers of the decision its limiters recorded (c.var.rateLimit).
 import type { MiddlewareHandler } from 'hono';
 import { uuidv7 } from 'uuidv7';
 import type { AppEnv } from '../lib/app-env';
 import type { Deps } from '../lib/deps';
+import type { RateLimitDecision } from '../lib/rate-limit/store';
+import { rateLimitHeaders } from './rate-limit';
 
 const SAFE_ID = /^[A-Za-z0-9._:\-=]{1,128}$/;
 export const JSON_CONTENT_TYPE = 'application/json; charset=utf-8';
@@ -17,8 +20,8 @@ function jsonWithoutCharset(contentType: string | null): boolean {
 }
 
 /** Returns headers to change on the final response, or null when it already complies. */
-function missingHeaders(res: Response, id: string): [string, string][] | null {
-  const changes: [string, string][] = [];
+function missingHeaders(res: Response, id: string, limit: RateLimitDecision | undefined): [string, string][] | null {
+  const changes: [string, string][] = limit ? rateLimitHeaders(limit) : [];
   if (!res.headers.has('x-request-id')) changes.push(['x-request-id', id]);
   if (jsonWithoutCharset(res.headers.get('content-type'))) changes.push(['content-type', JSON_CONTENT_TYPE]);
   return changes.length ? changes : null;
@@ -35,7 +38,7 @@ export function requestContext(options: { deps: Deps }): MiddlewareHandler<AppEn
     c.set('log', deps.log.child({ requestId: id }));
     c.header('x-request-id', id);
     await next();
-    const changes = missingHeaders(c.res, id);
+    const changes = missingHeaders(c.res, id, c.get('rateLimit'));
     if (!changes) return;
     try {
       for (const [k, v] of changes) c.res.headers.set(k, v);

@@ -2,9 +2,8 @@
 // booking), closest matches to the interest first, then broader ones, so the model always has
 // something real to choose from and nothing to invent. Every query is scoped by tenantId.
 import { and, asc, desc, eq, gte, ilike, inArray, lte, notInArray, type SQL } from 'drizzle-orm';
-import { type Car, cars, type Tenant, tenantDomains } from '../../drizzle/schema';
+import { type Car, cars, type Tenant } from '../../drizzle/schema';
 import type { Executor } from '../db/client';
-import type { Env } from '../env';
 import { formatPrice } from '../lib/money';
 import { carTextSearch } from '../repositories/car-text-query';
 import type { PromptCar } from './prompt';

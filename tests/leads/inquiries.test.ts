@@ -178,37 +178,40 @@ describe('POST /api/leads (storefront inquiries)', () => {
   });
 });
 
-describe.if(usingServer)('POST /api/leads under concurrency (PostgreSQL server)', () => {
-  let t: TestApp;
-  let acme: Tenant;
-  beforeAll(async () => {
-    t = await createTestApp();
-    acme = await createTenant(t.deps, { slug: 'acme' });
-  }, 60_000);
-  afterAll(() => t.close());
+// Races need real concurrent connections: registered only when the suite runs on a PostgreSQL server
+// (npm run test:pg and CI), as tests/jobs/multi-process.test.ts does.
+if (usingServer)
+  describe('POST /api/leads under concurrency (PostgreSQL server)', () => {
+    let t: TestApp;
+    let acme: Tenant;
+    beforeAll(async () => {
+      t = await createTestApp();
+      acme = await createTenant(t.deps, { slug: 'acme' });
+    }, 60_000);
+    afterAll(() => t.close());
 
-  test('10 simultaneous first inquiries from one phone make one lead with 10 messages', async () => {
-    const spellings = ['0812-2222-0001', '6281222220001', '+62 812 2222 0001'];
-    const responses = await Promise.all(
-      Array.from({ length: 10 }, (_, i) =>
-        t.request('acme.localhost', '/api/leads', {
-          method: 'POST',
-          json: { name: `Buyer ${i}`, phone: spellings[i % 3], message: `pesan ${i}` },
-        }),
-      ),
-    );
-    expect(responses.map((r) => r.status)).toEqual(Array(10).fill(201));
-    const ids = new Set(await Promise.all(responses.map(async (r) => (await json(r)).data.id)));
-    expect(ids.size).toBe(1);
-    const rows = await t.db.select().from(leads).where(eq(leads.tenantId, acme.id));
-    expect(rows).toHaveLength(1);
-    expect(rows[0]!.phone).toBe('+6281222220001');
-    const msgs = await t.db.select().from(messages).where(eq(messages.leadId, rows[0]!.id));
-    expect(msgs).toHaveLength(10);
-    const created = await t.db
-      .select()
-      .from(auditLogs)
-      .where(and(eq(auditLogs.targetId, rows[0]!.id), eq(auditLogs.action, 'lead.created')));
-    expect(created).toHaveLength(1);
+    test('10 simultaneous first inquiries from one phone make one lead with 10 messages', async () => {
+      const spellings = ['0812-2222-0001', '6281222220001', '+62 812 2222 0001'];
+      const responses = await Promise.all(
+        Array.from({ length: 10 }, (_, i) =>
+          t.request('acme.localhost', '/api/leads', {
+            method: 'POST',
+            json: { name: `Buyer ${i}`, phone: spellings[i % 3], message: `pesan ${i}` },
+          }),
+        ),
+      );
+      expect(responses.map((r) => r.status)).toEqual(Array(10).fill(201));
+      const ids = new Set(await Promise.all(responses.map(async (r) => (await json(r)).data.id)));
+      expect(ids.size).toBe(1);
+      const rows = await t.db.select().from(leads).where(eq(leads.tenantId, acme.id));
+      expect(rows).toHaveLength(1);
+      expect(rows[0]!.phone).toBe('+6281222220001');
+      const msgs = await t.db.select().from(messages).where(eq(messages.leadId, rows[0]!.id));
+      expect(msgs).toHaveLength(10);
+      const created = await t.db
+        .select()
+        .from(auditLogs)
+        .where(and(eq(auditLogs.targetId, rows[0]!.id), eq(auditLogs.action, 'lead.created')));
+      expect(created).toHaveLength(1);
+    });
   });
-});

@@ -341,6 +341,38 @@ describe(`jobs queue (${usingServer ? 'postgres server' : 'pglite'})`, () => {
     expect(await readJob(database, e.id)).toMatchObject({ status: 'succeeded', result: null });
   });
 
+  test('a claimed batch and then its completions stay on their pages (room for both new versions)', async () => {
+    const clock = newClock();
+    const run = createRunner(database);
+    await database.db.execute(sql`insert into jobs (id, type)
+      select (lpad(to_hex(n), 8, '0') || '-0000-7000-8000-000000000000')::uuid, 'test.echo'
+      from generate_series(1, 300) as n`);
+    const pageOf = async () =>
+      new Map(
+        (
+          await run<{ id: string; page: string }>(
+            `select id, (ctid::text::point)[0]::text as page from jobs where type = 'test.echo'`,
+            [],
+          )
+        ).map((r) => [r.id, r.page]),
+      );
+    const inserted = await pageOf();
+    const claimed = await claimJobs(run, { workerId: 'w-pages', now: clock.now(), limit: 300 });
+    expect(claimed.length).toBe(300);
+    const afterClaim = await pageOf();
+    await completeJobs(run, {
+      workerId: 'w-pages',
+      now: clock.now(),
+      jobs: claimed.map((j) => ({ id: j.id, result: null })),
+    });
+    const afterCompletion = await pageOf();
+    const moved = (from: Map<string, string>, to: Map<string, string>) =>
+      [...from].filter(([id, page]) => to.get(id) !== page).length;
+    // Every new version on its row's page: the completion is a heap-only update (no index entries).
+    expect(moved(inserted, afterClaim)).toBe(0);
+    expect(moved(afterClaim, afterCompletion)).toBe(0);
+  });
+
   test('a refreshed lease keeps its jobs through a sweep; a finished lease is dropped with the next claim', async () => {
     const clock = newClock();
     const run = createRunner(database);

@@ -99,7 +99,7 @@ function report(name: string, s: Sample) {
 }
 
 try {
-  const database = await createDatabase({ url, poolSize: C + 1 });
+  const database = await createDatabase({ url, poolSize: arg('local-queue', '500') === '0' ? 10 : C + 1 });
   await migrateDatabase(database);
   const deps = await createDeps(parseEnv({ NODE_ENV: 'test', LOG_LEVEL: 'error', DATABASE_URL: url }), {
     database,
@@ -157,7 +157,13 @@ try {
               },
             }),
           ]);
-          const worker = createWorker({ deps, registry, concurrency: C, localQueueSize: 500, pollIntervalMs: 1000 });
+          const worker = createWorker({
+            deps,
+            registry,
+            concurrency: C,
+            localQueueSize: Number(arg('local-queue', '500')),
+            pollIntervalMs: 1000,
+          });
           onStarted();
           await worker.start();
           await done;

@@ -5,7 +5,7 @@
 // Finished jobs stay as rows, so completion is an UPDATE; it is a HOT update (no index entries, the
 // new version on the same page) because no index reads a column it changes: the claim and job-key
 // indexes read generated columns that completion leaves as they were, locks live in job_leases rather
-// than in an index over running jobs, and the table keeps 30% of each page free (migration 0007).
+// than in an index over running jobs, and the table keeps 55% of each page free (migration 0011).
 import { sql } from 'drizzle-orm';
 import {
   boolean,

@@ -82,7 +82,11 @@ export function createWorker(options: WorkerOptions): Worker {
   let started = false;
   let stopping = false;
   let stopped: Promise<void> | undefined;
-  let fetching: Promise<void> | undefined;
+  // Claims in flight (stop() awaits them), how many, and how many jobs they asked for: room is
+  // counted net of those.
+  const fetching = new Set<Promise<void>>();
+  let claimsInFlight = 0;
+  let requested = 0;
   let idle = false;
   let wokenWhileFetching = false;
   let pollTimer: ReturnType<typeof setTimeout> | undefined;
@@ -149,32 +153,45 @@ export function createWorker(options: WorkerOptions): Worker {
     active.set(job.id, done);
   }
 
-  /** Starts what the local queue holds, then claims more while there is room and work. */
+  /**
+   * Starts what the local queue holds, then claims more while there is room and work. With a local
+   * queue, a second claim may start while the first is in flight (each for at least half the room),
+   * so a fast worker is never left waiting on one claim's round trip with nothing to run.
+   */
   function pump() {
     if (!started || stopping) return;
     while (active.size < concurrency && queue.length > 0) startJob(queue.shift()!);
-    const room = concurrency - active.size + localQueueSize - queue.length;
-    if (fetching || idle || room <= 0) return;
+    const capacity = concurrency + localQueueSize;
+    const room = capacity - active.size - queue.length - requested;
+    if (idle || room <= 0 || claimsInFlight >= (localQueueSize > 0 ? 2 : 1)) return;
     // Refill early only when a good share of the local queue is gone, so claims stay batched.
-    if (queue.length > 0 && room < (concurrency + localQueueSize) / 2) return;
-    fetching = fetchBatch(room);
+    if ((queue.length > 0 || claimsInFlight > 0) && room < capacity / 2) return;
+    const claiming = fetchBatch(room).finally(() => fetching.delete(claiming));
+    fetching.add(claiming);
   }
 
   async function fetchBatch(limit: number): Promise<void> {
     wokenWhileFetching = false;
+    claimsInFlight++;
+    requested += limit;
     let rows: JobRow[] = [];
     try {
       rows = await claim(limit);
     } catch (err) {
       log.error('claiming jobs failed', { err });
     }
-    fetching = undefined;
+    claimsInFlight--;
+    requested -= limit;
     queue.push(...rows); // when stopping, stop() releases them
     if (stopping) return;
-    // A short batch means the queue is drained: wait for the poll interval or a NOTIFY.
+    // A short batch means the queue is drained: wait for the poll interval or a NOTIFY. A claim
+    // running beside it may have locked what it skipped, so a full batch ends the wait again.
     if (rows.length < limit && !wokenWhileFetching) {
       idle = true;
       schedulePoll();
+    } else if (rows.length === limit && idle) {
+      idle = false;
+      clearTimeout(pollTimer);
     }
     pump();
   }
@@ -189,7 +206,7 @@ export function createWorker(options: WorkerOptions): Worker {
 
   function wake() {
     if (!started || stopping) return;
-    if (fetching) wokenWhileFetching = true;
+    if (fetching.size > 0) wokenWhileFetching = true;
     idle = false;
     pump();
   }
@@ -244,7 +261,7 @@ export function createWorker(options: WorkerOptions): Worker {
         maintenance.cancelSweep();
         unsubscribe?.();
         await unlisten?.().catch(() => {});
-        if (fetching) await fetching;
+        while (fetching.size > 0) await Promise.all([...fetching]);
         let clean = true;
         const unstarted = queue.splice(0).map((j) => j.id);
         await release(unstarted).catch((err) => {

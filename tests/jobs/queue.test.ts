@@ -287,6 +287,92 @@ describe(`jobs queue (${usingServer ? 'postgres server' : 'pglite'})`, () => {
     ]);
   });
 
+  test('a batch without results completes by id, only for the holder; a batch with one result stores it', async () => {
+    const clock = newClock();
+    const run = createRunner(database);
+    const a = await enqueue(database.db, { type: 'test.echo', payload: { text: 'a' } });
+    const b = await enqueue(database.db, { type: 'test.echo', payload: { text: 'b' } });
+    const c = await enqueue(database.db, { type: 'test.echo', payload: { text: 'c' } });
+    const d = await enqueue(database.db, { type: 'test.echo', payload: { text: 'd' } });
+    expect((await claimJobs(run, { workerId: 'w-1', now: clock.now(), limit: 3 })).map((j) => j.id)).toEqual([
+      a.id,
+      b.id,
+      c.id,
+    ]);
+    expect((await claimJobs(run, { workerId: 'w-2', now: clock.now(), limit: 3 })).map((j) => j.id)).toEqual([d.id]);
+    // Null and undefined results, one job held by another worker: only this worker's jobs finish.
+    const done = await completeJobs(run, {
+      workerId: 'w-1',
+      now: clock.now(),
+      jobs: [
+        { id: a.id, result: null },
+        { id: b.id, result: undefined },
+        { id: d.id, result: null },
+      ],
+    });
+    expect(done.map((r) => r.id).sort()).toEqual([a.id, b.id].sort());
+    for (const id of [a.id, b.id]) {
+      expect(await readJob(database, id)).toMatchObject({
+        status: 'succeeded',
+        result: null,
+        progress: 100,
+        lockedBy: null,
+        lockedAt: null,
+      });
+    }
+    expect(await readJob(database, d.id)).toMatchObject({ status: 'running', lockedBy: 'w-2' });
+    // A job already succeeded is not completed twice.
+    expect(await completeJobs(run, { workerId: 'w-1', now: clock.now(), jobs: [{ id: a.id, result: null }] })).toEqual(
+      [],
+    );
+    // One result in the batch: every job's result is written, null ones as null.
+    const e = await enqueue(database.db, { type: 'test.echo', payload: { text: 'e' } });
+    await claimJobs(run, { workerId: 'w-1', now: clock.now(), limit: 1 });
+    const mixed = await completeJobs(run, {
+      workerId: 'w-1',
+      now: clock.now(),
+      jobs: [
+        { id: c.id, result: { echoed: 'c' } },
+        { id: e.id, result: null },
+      ],
+    });
+    expect(mixed.map((r) => r.id).sort()).toEqual([c.id, e.id].sort());
+    expect(await readJob(database, c.id)).toMatchObject({ status: 'succeeded', result: { echoed: 'c' } });
+    expect(await readJob(database, e.id)).toMatchObject({ status: 'succeeded', result: null });
+  });
+
+  test('a claimed batch and then its completions stay on their pages (room for both new versions)', async () => {
+    const clock = newClock();
+    const run = createRunner(database);
+    await database.db.execute(sql`insert into jobs (id, type)
+      select (lpad(to_hex(n), 8, '0') || '-0000-7000-8000-000000000000')::uuid, 'test.echo'
+      from generate_series(1, 300) as n`);
+    const pageOf = async () =>
+      new Map(
+        (
+          await run<{ id: string; page: string }>(
+            `select id, (ctid::text::point)[0]::text as page from jobs where type = 'test.echo'`,
+            [],
+          )
+        ).map((r) => [r.id, r.page]),
+      );
+    const inserted = await pageOf();
+    const claimed = await claimJobs(run, { workerId: 'w-pages', now: clock.now(), limit: 300 });
+    expect(claimed.length).toBe(300);
+    const afterClaim = await pageOf();
+    await completeJobs(run, {
+      workerId: 'w-pages',
+      now: clock.now(),
+      jobs: claimed.map((j) => ({ id: j.id, result: null })),
+    });
+    const afterCompletion = await pageOf();
+    const moved = (from: Map<string, string>, to: Map<string, string>) =>
+      [...from].filter(([id, page]) => to.get(id) !== page).length;
+    // Every new version on its row's page: the completion is a heap-only update (no index entries).
+    expect(moved(inserted, afterClaim)).toBe(0);
+    expect(moved(afterClaim, afterCompletion)).toBe(0);
+  });
+
   test('a refreshed lease keeps its jobs through a sweep; a finished lease is dropped with the next claim', async () => {
     const clock = newClock();
     const run = createRunner(database);

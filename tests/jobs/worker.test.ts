@@ -14,6 +14,8 @@ describe(`jobs worker loop (${usingServer ? 'postgres server' : 'pglite'})`, () 
   let inFlight = 0;
   let maxInFlight = 0;
   let slowStarted = 0;
+  let maxHeld = 0;
+  let heldFinished = 0;
 
   const tasks = createRegistry([
     defineTask({ type: 'test.noop', payload: z.object({}), run: async () => 'ok' }),
@@ -27,6 +29,22 @@ describe(`jobs worker loop (${usingServer ? 'postgres server' : 'pglite'})`, () 
         await sleep(ms);
         inFlight--;
         return { slept: ms };
+      },
+    }),
+    defineTask({
+      type: 'test.held',
+      payload: z.object({}),
+      async run() {
+        // What the worker holds (claimed, task not finished): running rows less the tasks that have
+        // returned but whose completion is not written yet (the completion batches trail behind).
+        const [row] = await queryRows<{ running: number; succeeded: number }>(
+          database.db,
+          sql`select count(*) filter (where status = 'running')::int as running,
+            count(*) filter (where status = 'succeeded')::int as succeeded from jobs`,
+        );
+        maxHeld = Math.max(maxHeld, Number(row!.running) - (heldFinished - Number(row!.succeeded)));
+        heldFinished++;
+        return null;
       },
     }),
     defineTask({
@@ -45,6 +63,8 @@ describe(`jobs worker loop (${usingServer ? 'postgres server' : 'pglite'})`, () 
     inFlight = 0;
     maxInFlight = 0;
     slowStarted = 0;
+    maxHeld = 0;
+    heldFinished = 0;
   });
 
   const statusCounts = async () =>
@@ -91,6 +111,29 @@ describe(`jobs worker loop (${usingServer ? 'postgres server' : 'pglite'})`, () 
     } finally {
       await worker.stop({ timeoutMs: 1000 });
     }
+  });
+
+  test('with a local queue, claims overlap but never hold more than concurrency + local queue size', async () => {
+    for (let i = 0; i < 400; i++) await enqueue(database.db, { type: 'test.held' });
+    const worker = createWorker({
+      deps: await testDeps(database),
+      registry: tasks,
+      concurrency: 3,
+      localQueueSize: 30,
+      pollIntervalMs: 60_000,
+    });
+    await worker.start();
+    try {
+      // A claim that comes back short while another is in flight must not leave the backlog to the
+      // 60 s poll: this drains in far less.
+      await waitFor(async () => (await statusCounts()).succeeded === 400, 'the backlog to drain', 30_000);
+      expect(maxHeld).toBeGreaterThan(3);
+      expect(maxHeld).toBeLessThanOrEqual(33);
+    } finally {
+      await worker.stop({ timeoutMs: 1000 });
+    }
+    const [row] = await queryRows<{ n: number }>(database.db, sql`select count(*)::int as n from job_leases`);
+    expect(Number(row!.n)).toBe(0);
   });
 
   test('a worker leaves no leases behind: finished batches are dropped as it goes, the rest at stop', async () => {

@@ -5,14 +5,12 @@
 import { readFileSync } from 'node:fs';
 import { Logger, run as runGraphile, runMigrations } from 'graphile-worker';
 import postgres from 'postgres';
-import { uuidv7 } from 'uuidv7';
-import { z } from 'zod';
 import { createDeps } from '../../src/bootstrap';
 import { createDatabase } from '../../src/db/client';
 import { migrateDatabase } from '../../src/db/migrate';
 import { parseEnv } from '../../src/env';
-import { createRegistry, defineTask } from '../../src/jobs/registry';
 import { createWorker } from '../../src/jobs/worker';
+import { noopRegistry, seedNoopJobs } from './noop';
 
 const arg = (name: string, fallback: string) =>
   process.argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3) ?? fallback;
@@ -133,30 +131,12 @@ try {
         const sql = database.sql!;
         await sql`truncate jobs`;
         if (ff) await sql.unsafe(`alter table jobs set (fillfactor = ${Number(ff)})`);
-        for (let i = 0; i < N; i += 5000) {
-          const ids = Array.from({ length: Math.min(5000, N - i) }, () => uuidv7());
-          await sql`insert into jobs (id, type) select unnest(${sql.array(ids)}::uuid[]), 'noop'`;
-        }
-        await sql`vacuum analyze jobs`;
+        await seedNoopJobs(sql, N);
         await sql`select pg_stat_reset()`;
         // backends of the pool opened before timing
         await Promise.all(Array.from({ length: C + 1 }, () => sql`select 1`));
         const s = await measure(async (onStarted) => {
-          let ran = 0;
-          let allRan: () => void = () => {};
-          const done = new Promise<void>((r) => {
-            allRan = r;
-          });
-          const registry = createRegistry([
-            defineTask({
-              type: 'noop',
-              payload: z.looseObject({}),
-              async run() {
-                if (++ran === N) allRan();
-                return null;
-              },
-            }),
-          ]);
+          const { registry, done } = noopRegistry(N);
           const worker = createWorker({
             deps,
             registry,

@@ -7,7 +7,6 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { Logger, run as runGraphile, runMigrations } from 'graphile-worker';
 import postgres from 'postgres';
-import { uuidv7 } from 'uuidv7';
 import { z } from 'zod';
 import { createDeps } from '../../src/bootstrap';
 import { createDatabase, type Database } from '../../src/db/client';
@@ -17,6 +16,7 @@ import { enqueue } from '../../src/jobs/queue';
 import { createRegistry, defineTask } from '../../src/jobs/registry';
 import { createWorker } from '../../src/jobs/worker';
 import type { Deps } from '../../src/lib/deps';
+import { noopRegistry, seedNoopJobs } from './noop';
 
 const arg = (name: string, fallback: string) =>
   process.argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3) ?? fallback;
@@ -56,31 +56,13 @@ function makeDeps(database: Database): Promise<Deps> {
 async function seedOurs(database: Database, count: number) {
   const sql = database.sql!;
   await sql`truncate jobs`;
-  for (let i = 0; i < count; i += 5000) {
-    const ids = Array.from({ length: Math.min(5000, count - i) }, () => uuidv7());
-    await sql`insert into jobs (id, type) select unnest(${sql.array(ids)}::uuid[]), 'noop'`;
-  }
-  await sql`vacuum analyze jobs`;
+  await seedNoopJobs(sql, count);
 }
 
 async function benchOurs(concurrency: number, localQueueSize: number, config: string) {
   const database = await createDatabase({ url, poolSize: localQueueSize ? concurrency + 1 : 10 });
   await seedOurs(database, N);
-  let ran = 0;
-  let allRan: () => void = () => {};
-  const done = new Promise<void>((resolve) => {
-    allRan = resolve;
-  });
-  const registry = createRegistry([
-    defineTask({
-      type: 'noop',
-      payload: z.looseObject({}),
-      async run() {
-        if (++ran === N) allRan();
-        return null;
-      },
-    }),
-  ]);
+  const { registry, done } = noopRegistry(N);
   const worker = createWorker({
     deps: await makeDeps(database),
     registry,

@@ -140,7 +140,22 @@ describe('memory store: IPv4 clients', () => {
     expect(parseIpv4('0.0.0.0')).toBe(0);
     expect(parseIpv4('203.0.113.7')).toBe(203 * 2 ** 24 + 113 * 256 + 7);
     expect(parseIpv4('255.255.255.255')).toBe(2 ** 32 - 1);
-    for (const other of ['', '1.2.3', '1.2.3.4.5', '1.2.3.256', '01.2.3.4', '1.2.3.04', '1..3.4', '1.2.3.', ' 1.2.3.4', '1.2.3.4 ', '::1', '::ffff:1.2.3.4', 'u:1.2.3.4', '1234.1.1.1']) {
+    for (const other of [
+      '',
+      '1.2.3',
+      '1.2.3.4.5',
+      '1.2.3.256',
+      '01.2.3.4',
+      '1.2.3.04',
+      '1..3.4',
+      '1.2.3.',
+      ' 1.2.3.4',
+      '1.2.3.4 ',
+      '::1',
+      '::ffff:1.2.3.4',
+      'u:1.2.3.4',
+      '1234.1.1.1',
+    ]) {
       expect(parseIpv4(other)).toBe(-1);
     }
   });
@@ -161,7 +176,8 @@ describe('memory store: IPv4 clients', () => {
       }
     }
     expect(store.size).toBe(20_000);
-    for (let i = 0; i < 20_000; i += 997) expect(store.consume('public', 'tenant-a', ip(i), rule, T0).allowed).toBe(false);
+    for (let i = 0; i < 20_000; i += 997)
+      expect(store.consume('public', 'tenant-a', ip(i), rule, T0).allowed).toBe(false);
   });
 
   test('refilled address buckets are swept; at the bound the ones nearest to full go first', () => {

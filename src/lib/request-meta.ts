@@ -4,11 +4,13 @@ import { getConnInfo as getNodeConnInfo } from '@hono/node-server/conninfo';
 import type { Context } from 'hono';
 import type { AuditActor, AuditEntry } from '../repositories/audit-logs';
 import type { AppEnv } from './app-env';
+import { firstListItem } from './host';
 
 export function clientIp(c: Context<AppEnv>): string | null {
   if (c.get('deps').env.TRUST_PROXY) {
-    const xff = c.req.header('x-forwarded-for')?.split(',')[0]?.trim();
-    if (xff) return xff;
+    const xff = c.req.header('x-forwarded-for');
+    const first = xff === undefined ? '' : firstListItem(xff).trim();
+    if (first) return first;
   }
   // The runtime's socket address: Bun.serve passes the server as c.env, @hono/node-server the IncomingMessage.
   // (hono/bun is not imported: it touches the Bun global at load time, which breaks the Node entry.)

@@ -29,7 +29,7 @@ export class TenantCache {
   /** The cached answer for a host, without waiting: undefined when it is not cached (or has expired). */
   peek(host: string): Tenant | null | undefined {
     const hit = this.entries.get(host);
-    return hit && hit.expiresAt > this.options.clock.now().getTime() ? hit.tenant : undefined;
+    return hit && hit.expiresAt > this.options.clock.ms() ? hit.tenant : undefined;
   }
 
   resolve(host: string): Promise<Tenant | null> {
@@ -38,7 +38,7 @@ export class TenantCache {
   }
 
   private miss(host: string): Promise<Tenant | null> {
-    const now = this.options.clock.now().getTime();
+    const now = this.options.clock.ms();
     const pending = this.inflight.get(host);
     if (pending) return pending;
     const load = this.load(host)

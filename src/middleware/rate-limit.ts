@@ -51,15 +51,6 @@ export const byProviderAndIp: RateLimitKey = {
   subject: ip,
 };
 
-/** The RateLimit-* headers of a decision (CONTRACT §1); written on the final response by requestContext. */
-export function rateLimitHeaders(d: RateLimitDecision): [string, string][] {
-  return [
-    ['RateLimit-Limit', String(d.limit)],
-    ['RateLimit-Remaining', String(d.remaining)],
-    ['RateLimit-Reset', String(d.resetSeconds)],
-  ];
-}
-
 export function rateLimit(options: RateLimitOptions): MiddlewareHandler<AppEnv> {
   if (!RATE_LIMIT_GROUPS.includes(options?.group)) throw new Error(`rateLimit: unknown group ${options?.group}`);
   if (typeof options.key?.scope !== 'function' || typeof options.key.subject !== 'function') {
@@ -142,7 +133,7 @@ export function rateLimit(options: RateLimitOptions): MiddlewareHandler<AppEnv> 
     const deps = c.get('deps');
     const rule = deps.env.rateLimits[group];
     if (!rule) return next();
-    const nowMs = deps.clock.now().getTime();
+    const nowMs = deps.clock.ms();
     const scope = key.scope(c);
     const subject = key.subject(c);
     return typeof subject === 'string'

@@ -7,7 +7,6 @@ import { uuidv7 } from 'uuidv7';
 import type { AppEnv } from '../lib/app-env';
 import type { Deps } from '../lib/deps';
 import type { RateLimitDecision } from '../lib/rate-limit/store';
-import { rateLimitHeaders } from './rate-limit';
 
 const SAFE_ID = /^[A-Za-z0-9._:\-=]{1,128}$/;
 export const JSON_CONTENT_TYPE = 'application/json; charset=utf-8';
@@ -19,12 +18,20 @@ function jsonWithoutCharset(contentType: string | null): boolean {
   return type!.trim().toLowerCase() === 'application/json' && !params.some((p) => /^\s*charset=/i.test(p));
 }
 
-/** Returns headers to change on the final response, or null when it already complies. */
-function missingHeaders(res: Response, id: string, limit: RateLimitDecision | undefined): [string, string][] | null {
-  const changes: [string, string][] = limit ? rateLimitHeaders(limit) : [];
-  if (!res.headers.has('x-request-id')) changes.push(['x-request-id', id]);
-  if (jsonWithoutCharset(res.headers.get('content-type'))) changes.push(['content-type', JSON_CONTENT_TYPE]);
-  return changes.length ? changes : null;
+/** Whether the final response lacks something CONTRACT §1 asks of every response. */
+function needsFixing(headers: Headers): boolean {
+  return !headers.has('x-request-id') || jsonWithoutCharset(headers.get('content-type'));
+}
+
+/** Makes the final response comply. */
+function fix(headers: Headers, id: string, limit: RateLimitDecision | undefined): void {
+  if (limit) {
+    headers.set('RateLimit-Limit', String(limit.limit));
+    headers.set('RateLimit-Remaining', String(limit.remaining));
+    headers.set('RateLimit-Reset', String(limit.resetSeconds));
+  }
+  if (!headers.has('x-request-id')) headers.set('x-request-id', id);
+  if (jsonWithoutCharset(headers.get('content-type'))) headers.set('content-type', JSON_CONTENT_TYPE);
 }
 
 export function requestContext(options: { deps: Deps }): MiddlewareHandler<AppEnv> {
@@ -38,14 +45,14 @@ export function requestContext(options: { deps: Deps }): MiddlewareHandler<AppEn
     c.set('log', deps.log.child({ requestId: id }));
     c.header('x-request-id', id);
     await next();
-    const changes = missingHeaders(c.res, id, c.get('rateLimit'));
-    if (!changes) return;
+    const limit = c.get('rateLimit');
+    if (!limit && !needsFixing(c.res.headers)) return;
     try {
-      for (const [k, v] of changes) c.res.headers.set(k, v);
+      fix(c.res.headers, id, limit);
     } catch {
-      // Immutable headers (a Response from fetch or Response.redirect): copy it once, then set.
+      // Immutable headers (a Response from fetch or Response.redirect): copy it once, then fix the copy.
       const copy = new Response(c.res.body, c.res);
-      for (const [k, v] of changes) copy.headers.set(k, v);
+      fix(copy.headers, id, limit);
       c.res = copy;
     }
   };

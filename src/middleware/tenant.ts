@@ -3,7 +3,7 @@ import type { Context, MiddlewareHandler, Next } from 'hono';
 import type { Tenant } from '../../drizzle/schema';
 import type { AppEnv } from '../lib/app-env';
 import { AppError } from '../lib/errors';
-import { normalizeHost } from '../lib/host';
+import { firstListItem, normalizeRequestHost } from '../lib/host';
 
 /** How long a webhook sender is asked to wait before redelivering to a suspended tenant. */
 export const SUSPENDED_RETRY_AFTER_SECONDS = 300;
@@ -28,8 +28,9 @@ export function requestHost(
   c: { req: { header(name: string): string | undefined; url: string } },
   trustProxy: boolean,
 ) {
-  const forwarded = trustProxy ? c.req.header('x-forwarded-host')?.split(',')[0] : undefined;
-  return normalizeHost(forwarded ?? c.req.header('host') ?? new URL(c.req.url).host);
+  const forwarded = trustProxy ? c.req.header('x-forwarded-host') : undefined;
+  if (forwarded !== undefined) return normalizeRequestHost(firstListItem(forwarded));
+  return normalizeRequestHost(c.req.header('host') ?? new URL(c.req.url).host);
 }
 
 /**

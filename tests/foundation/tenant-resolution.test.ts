@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'bun:test';
 import { eq } from 'drizzle-orm';
 import { tenants } from '../../drizzle/schema';
 import { manualClock } from '../../src/lib/clock';
+import { firstListItem, normalizeHost, normalizeRequestHost } from '../../src/lib/host';
 import { createTenant, createTestApp, json, type TestApp } from '../helpers/app';
 
 describe('tenant resolution by host', () => {
@@ -91,5 +92,31 @@ describe('tenant resolution by host', () => {
     clock.advance(app.deps.env.TENANT_CACHE_TTL_MS + 1);
     expect((await app.request('acme.localhost', '/api/tenant')).status).toBe(403);
     await t.db.update(tenants).set({ status: 'active' }).where(eq(tenants.slug, 'acme'));
+  });
+});
+
+describe('host normalisation helpers', () => {
+  const raws = [
+    'acme.localhost',
+    'ACME.localhost:3000',
+    'www.acme-motors.co.id.',
+    '[::1]:3000',
+    '',
+    ' bad host ',
+    'a'.repeat(300),
+  ];
+
+  test('the memo answers exactly as normalizeHost, first time and again, even after a flood of made-up hosts', () => {
+    for (const raw of raws) expect(normalizeRequestHost(raw)).toBe(normalizeHost(raw));
+    for (const raw of raws) expect(normalizeRequestHost(raw)).toBe(normalizeHost(raw));
+    for (let i = 0; i < 5000; i++) expect(normalizeRequestHost(`Host-${i}.example:80`)).toBe(`host-${i}.example`);
+    for (const raw of raws) expect(normalizeRequestHost(raw)).toBe(normalizeHost(raw));
+  });
+
+  test('firstListItem takes the first entry of a forwarded list, untrimmed', () => {
+    expect(firstListItem('203.0.113.7')).toBe('203.0.113.7');
+    expect(firstListItem('203.0.113.7, 10.0.0.1')).toBe('203.0.113.7');
+    expect(firstListItem(' a.example ,b.example')).toBe(' a.example ');
+    expect(firstListItem(',x')).toBe('');
   });
 });

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'bun:test';
 import { sql } from 'drizzle-orm';
 import { queryRows } from '../../src/db/client';
 import type { RateLimitRule } from '../../src/lib/rate-limit/config';
-import { MemoryRateLimitStore } from '../../src/lib/rate-limit/memory-store';
+import { MemoryRateLimitStore, parseIpv4 } from '../../src/lib/rate-limit/memory-store';
 import { PostgresRateLimitStore } from '../../src/lib/rate-limit/postgres-store';
 import type { RateLimitStore } from '../../src/lib/rate-limit/store';
 import { createTestDatabase, type TestDatabase } from '../helpers/db';
@@ -23,6 +23,8 @@ afterAll(() => database.close());
 
 const stores: [string, () => RateLimitStore][] = [
   ['memory', () => new MemoryRateLimitStore()],
+  // The memory store keeps IPv4 clients in a table of their own: the same answers are asked of it.
+  ['memory (IPv4 subjects)', () => new MemoryRateLimitStore()],
   // Housekeeping is off here: these tests jump the clock around, and a cleanup at "one hour later"
   // would delete the buckets the next test is filling at T0. Cleanup has its own test below.
   ['postgres', () => new PostgresRateLimitStore({ db: database.db, cleanupIntervalMs: Number.POSITIVE_INFINITY })],
@@ -31,7 +33,10 @@ const stores: [string, () => RateLimitStore][] = [
 for (const [name, make] of stores) {
   describe(`${name} store`, () => {
     let n = 0;
-    const key = () => `${name}-test-${n++}`;
+    const key = () => {
+      n++;
+      return name.includes('IPv4') ? `198.51.${n >> 8}.${n & 255}` : `${name}-test-${n}`;
+    };
 
     test('a full bucket allows `capacity` requests, then refuses with Retry-After', async () => {
       const store = make();
@@ -127,6 +132,83 @@ describe('memory store bounds', () => {
     store.consume('public', 'tenant-c', 'y', rule, T0); // evicts tenant-a's bucket, the oldest
     expect(store.size).toBe(3);
     expect(store.consume('public', 'tenant-a', 'x', rule, T0).remaining).toBe(4);
+  });
+});
+
+describe('memory store: IPv4 clients', () => {
+  test('only canonical dotted quads are read as addresses; anything else is looked up by name', () => {
+    expect(parseIpv4('0.0.0.0')).toBe(0);
+    expect(parseIpv4('203.0.113.7')).toBe(203 * 2 ** 24 + 113 * 256 + 7);
+    expect(parseIpv4('255.255.255.255')).toBe(2 ** 32 - 1);
+    for (const other of [
+      '',
+      '1.2.3',
+      '1.2.3.4.5',
+      '1.2.3.256',
+      '01.2.3.4',
+      '1.2.3.04',
+      '1..3.4',
+      '1.2.3.',
+      ' 1.2.3.4',
+      '1.2.3.4 ',
+      '::1',
+      '::ffff:1.2.3.4',
+      'u:1.2.3.4',
+      '1234.1.1.1',
+    ]) {
+      expect(parseIpv4(other)).toBe(-1);
+    }
+  });
+
+  test('an address and its non-canonical spelling are different subjects, as before', () => {
+    const store = new MemoryRateLimitStore();
+    for (let i = 0; i < 5; i++) store.consume('public', 'tenant-a', '10.0.0.1', rule, T0);
+    expect(store.consume('public', 'tenant-a', '10.0.0.1', rule, T0).allowed).toBe(false);
+    expect(store.consume('public', 'tenant-a', '010.0.0.1', rule, T0).remaining).toBe(4);
+  });
+
+  test('20,000 clients in one scope: the table grows and every bucket keeps its count', () => {
+    const store = new MemoryRateLimitStore();
+    const ip = (i: number) => `10.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255}`;
+    for (let round = 0; round < 5; round++) {
+      for (let i = 0; i < 20_000; i++) {
+        expect(store.consume('public', 'tenant-a', ip(i), rule, T0).remaining).toBe(4 - round);
+      }
+    }
+    expect(store.size).toBe(20_000);
+    for (let i = 0; i < 20_000; i += 997)
+      expect(store.consume('public', 'tenant-a', ip(i), rule, T0).allowed).toBe(false);
+  });
+
+  test('refilled address buckets are swept; at the bound the ones nearest to full go first', () => {
+    const swept = new MemoryRateLimitStore({ maxKeys: 100, sweepIntervalMs: 1000 });
+    for (let i = 0; i < 1000; i++) swept.consume('public', 'tenant-a', `10.0.${i >> 8}.${i & 255}`, rule, T0);
+    expect(swept.size).toBeLessThanOrEqual(100);
+    swept.consume('public', 'tenant-a', '10.9.9.9', rule, T0 + 12_001);
+    expect(swept.size).toBe(1);
+
+    const bounded = new MemoryRateLimitStore({ maxKeys: 3 });
+    for (let i = 0; i < 5; i++) bounded.consume('public', 'tenant-a', '10.0.0.1', rule, T0); // drained
+    bounded.consume('public', 'tenant-a', '10.0.0.2', rule, T0); // one token used: nearest to full
+    for (let i = 0; i < 3; i++) bounded.consume('public', 'tenant-a', '10.0.0.3', rule, T0);
+    bounded.consume('public', 'tenant-a', '10.0.0.4', rule, T0); // needs room: 10.0.0.2 gives way
+    expect(bounded.size).toBe(3);
+    expect(bounded.consume('public', 'tenant-a', '10.0.0.1', rule, T0).allowed).toBe(false);
+    expect(bounded.consume('public', 'tenant-a', '10.0.0.3', rule, T0).remaining).toBe(1);
+    expect(bounded.consume('public', 'tenant-a', '10.0.0.2', rule, T0).remaining).toBe(4);
+  });
+
+  test('a scope holding both kinds of subject sweeps and bounds them together', () => {
+    const store = new MemoryRateLimitStore({ maxKeys: 4, sweepIntervalMs: 1000 });
+    store.consume('admin', 'tenant-a', 'u:alice', rule, T0);
+    store.consume('admin', 'tenant-a', '10.0.0.1', rule, T0);
+    store.consume('admin', 'tenant-a', '2001:db8::1', rule, T0);
+    store.consume('admin', 'tenant-a', '10.0.0.2', rule, T0);
+    expect(store.size).toBe(4);
+    store.consume('admin', 'tenant-a', '10.0.0.3', rule, T0);
+    expect(store.size).toBeLessThanOrEqual(4);
+    store.consume('admin', 'tenant-a', '10.0.0.4', rule, T0 + 12_001);
+    expect(store.size).toBe(1);
   });
 });
 

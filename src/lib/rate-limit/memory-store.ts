@@ -1,5 +1,6 @@
 // In-process token buckets: the default store. Memory stays bounded: a bucket that has refilled to
-// capacity is the same as no bucket, so those are swept, and at `maxKeys` the oldest go first.
+// capacity is the same as no bucket, so those are swept, and at `maxKeys` buckets are dropped to make room
+// (oldest scope first; within it, the buckets nearest to full).
 import type { RateLimitGroup, RateLimitRule } from './config';
 import { ceilSeconds, type RateLimitDecision, type RateLimitStore } from './store';
 
@@ -8,12 +9,114 @@ import { ceilSeconds, type RateLimitDecision, type RateLimitStore } from './stor
 // taking a token moves fullAt one interval later (the GCRA form of a token bucket): a check is one
 // subtraction and a comparison, and refill needs no bookkeeping.
 
+/** Parses a canonical dotted-quad IPv4 address ("203.0.113.7") to 0..2³²−1; anything else is −1. */
+export function parseIpv4(text: string): number {
+  const length = text.length;
+  if (length < 7 || length > 15) return -1;
+  let value = 0;
+  let part = 0;
+  let digits = 0;
+  let dots = 0;
+  for (let i = 0; i < length; i++) {
+    const ch = text.charCodeAt(i);
+    if (ch === 46) {
+      if (digits === 0 || ++dots > 3) return -1;
+      value = value * 256 + part;
+      part = 0;
+      digits = 0;
+    } else if (ch >= 48 && ch <= 57) {
+      if (digits > 0 && part === 0) return -1; // a leading zero is not canonical
+      part = part * 10 + (ch - 48);
+      if (++digits > 3 || part > 255) return -1;
+    } else {
+      return -1;
+    }
+  }
+  return dots === 3 && digits > 0 ? value * 256 + part : -1;
+}
+
 /**
- * subject → bucket. A bucket is a one-field object updated in place: Map.get is cheap, while Map.set on
- * a large map (the bucket of a client seen a while ago) measured several times dearer.
+ * A bucket of a subject other than an IPv4 address (IPv6, a user): a one-field object updated in place:
+ * Map.get is cheap, while Map.set on a large map measured several times dearer.
  */
 type Bucket = { fullAt: number };
-type Buckets = Map<string, Bucket>;
+
+/**
+ * The buckets of one group and scope. IPv4 clients, nearly every request, sit in a flat table: open
+ * addressing with linear probing over one Float64Array of (address + 1, fullAt) pairs, 0 marking a free
+ * slot, so a check reads one pair where a Map of strings also hashes the text and visits the stored key
+ * and a bucket object, all cold memory when the client comes back (bench/rate-limit). The table is
+ * rebuilt to grow and to drop buckets. Other subjects are looked up by name.
+ */
+class ScopeBuckets {
+  /** (address + 1, fullAt) pairs; a power of two of them, at most half in use. */
+  slots = new Float64Array(16);
+  private shift = 29;
+  ipv4Count = 0;
+  readonly named = new Map<string, Bucket>();
+
+  get size(): number {
+    return this.ipv4Count + this.named.size;
+  }
+
+  /** The index of an address's pair: its own, or the free one where it belongs. */
+  slot(address: number): number {
+    const slots = this.slots;
+    const mask = (slots.length >> 1) - 1;
+    const key = address + 1;
+    // Fibonacci hashing: the top bits of address × 2³²/φ spread neighbouring addresses apart.
+    let i = Math.imul(address, 0x9e3779b1) >>> this.shift;
+    for (;;) {
+      const k = slots[i * 2]!;
+      if (k === key || k === 0) return i;
+      i = (i + 1) & mask;
+    }
+  }
+
+  /** fullAt of the bucket at a slot; 0 for a free slot (no bucket: full). */
+  fullAt(slot: number): number {
+    return this.slots[slot * 2] === 0 ? 0 : this.slots[slot * 2 + 1]!;
+  }
+
+  /** Adds an address not yet present, growing the table past half full. */
+  addAddress(address: number, fullAt: number): void {
+    if ((this.ipv4Count + 1) * 4 > this.slots.length) this.rebuild(Number.NEGATIVE_INFINITY);
+    const i = this.slot(address);
+    this.slots[i * 2] = address + 1;
+    this.slots[i * 2 + 1] = fullAt;
+    this.ipv4Count++;
+  }
+
+  /** Keeps the address buckets with fullAt above `keepAbove`, in a table at most a quarter full; returns how many went. */
+  rebuild(keepAbove: number): number {
+    const old = this.slots;
+    let kept = 0;
+    for (let i = 0; i < old.length; i += 2) if (old[i] !== 0 && old[i + 1]! > keepAbove) kept++;
+    let capacity = 8;
+    while (capacity < kept * 4) capacity *= 2;
+    this.slots = new Float64Array(capacity * 2);
+    this.shift = 32 - Math.log2(capacity);
+    const before = this.ipv4Count;
+    this.ipv4Count = 0;
+    for (let i = 0; i < old.length; i += 2) {
+      if (old[i] !== 0 && old[i + 1]! > keepAbove) {
+        const j = this.slot(old[i]! - 1);
+        this.slots[j * 2] = old[i]!;
+        this.slots[j * 2 + 1] = old[i + 1]!;
+        this.ipv4Count++;
+      }
+    }
+    return before - this.ipv4Count;
+  }
+
+  /** fullAt of every address bucket, ascending. */
+  sortedFullAt(): Float64Array {
+    const out = new Float64Array(this.ipv4Count);
+    let n = 0;
+    for (let i = 0; i < this.slots.length; i += 2) if (this.slots[i] !== 0) out[n++] = this.slots[i + 1]!;
+    return out.sort();
+  }
+}
 
 export type MemoryStoreOptions = {
   maxKeys?: number;
@@ -26,8 +129,8 @@ const EPSILON_MS = 1e-6;
 
 export class MemoryRateLimitStore implements RateLimitStore {
   readonly kind = 'memory' as const;
-  /** group → scope → subject → fullAt: the strings are looked up as they come, never joined. */
-  private readonly groups = new Map<RateLimitGroup, Map<string, Buckets>>();
+  /** group → scope → buckets: the strings are looked up as they come, never joined. */
+  private readonly groups = new Map<RateLimitGroup, Map<string, ScopeBuckets>>();
   private count = 0;
   private readonly maxKeys: number;
   private readonly sweepIntervalMs: number;
@@ -56,10 +159,14 @@ export class MemoryRateLimitStore implements RateLimitStore {
     else nowMs = this.now;
     const windowMs = rule.windowSeconds * 1000;
     const interval = windowMs / rule.capacity;
-    let buckets = this.groups.get(group)?.get(scope);
-    const bucket = buckets?.get(subject);
+    const buckets = this.groups.get(group)?.get(scope);
+    const address = parseIpv4(subject);
+    const table = address < 0 ? undefined : buckets;
+    const slot = table ? table.slot(address) : -1;
+    const bucket = address < 0 ? buckets?.named.get(subject) : undefined;
+    const fullAt = table ? table.fullAt(slot) : (bucket?.fullAt ?? 0);
     // Time until full, before this request: 0 for a new or refilled bucket.
-    const debt = bucket !== undefined && bucket.fullAt > nowMs ? bucket.fullAt - nowMs : 0;
+    const debt = fullAt > nowMs ? fullAt - nowMs : 0;
     // At least one token left ⇔ debt ≤ (capacity − 1) intervals.
     if (debt > windowMs - interval + EPSILON_MS) {
       return {
@@ -72,14 +179,8 @@ export class MemoryRateLimitStore implements RateLimitStore {
     }
     const after = debt + interval;
     if (bucket !== undefined) bucket.fullAt = nowMs + after;
-    else {
-      if (nowMs - this.lastSweep >= this.sweepIntervalMs || this.count >= this.maxKeys) {
-        this.sweep(nowMs);
-        buckets = undefined; // the sweep may have dropped it
-      }
-      (buckets ?? this.bucketsFor(group, scope)).set(subject, { fullAt: nowMs + after });
-      this.count++;
-    }
+    else if (table && fullAt !== 0) table.slots[slot * 2 + 1] = nowMs + after;
+    else this.add(group, scope, buckets, subject, address, nowMs, nowMs + after);
     return {
       allowed: true,
       limit: rule.capacity,
@@ -89,17 +190,39 @@ export class MemoryRateLimitStore implements RateLimitStore {
     };
   }
 
-  /** Drops refilled buckets; if still at the bound, the oldest: oldest scopes first, oldest keys within. */
+  /** Adds a bucket; a new key may sweep first, to keep within maxKeys. */
+  private add(
+    group: RateLimitGroup,
+    scope: string,
+    found: ScopeBuckets | undefined,
+    subject: string,
+    address: number,
+    nowMs: number,
+    fullAt: number,
+  ): void {
+    let buckets = found;
+    if (nowMs - this.lastSweep >= this.sweepIntervalMs || this.count >= this.maxKeys) {
+      this.sweep(nowMs);
+      buckets = undefined; // the sweep may have dropped it
+    }
+    buckets ??= this.bucketsFor(group, scope);
+    if (address < 0) buckets.named.set(subject, { fullAt });
+    else buckets.addAddress(address, fullAt);
+    this.count++;
+  }
+
+  /** Drops refilled buckets; if still at the bound, more: oldest scopes first, nearest to full within. */
   sweep(nowMs: number): void {
     this.lastSweep = nowMs;
     for (const scopes of this.groups.values()) {
       for (const [scope, buckets] of scopes) {
-        for (const [subject, bucket] of buckets) {
+        for (const [subject, bucket] of buckets.named) {
           if (bucket.fullAt <= nowMs) {
-            buckets.delete(subject);
+            buckets.named.delete(subject);
             this.count--;
           }
         }
+        if (buckets.ipv4Count > 0) this.count -= buckets.rebuild(nowMs);
         if (buckets.size === 0) scopes.delete(scope);
       }
     }
@@ -108,17 +231,23 @@ export class MemoryRateLimitStore implements RateLimitStore {
     for (const scopes of this.groups.values()) {
       for (const [scope, buckets] of scopes) {
         if (excess <= 0) return;
-        for (const subject of buckets.keys()) {
-          buckets.delete(subject);
+        for (const subject of buckets.named.keys()) {
+          buckets.named.delete(subject);
           this.count--;
           if (--excess <= 0) break;
+        }
+        if (excess > 0 && buckets.ipv4Count > 0) {
+          const sorted = buckets.sortedFullAt();
+          const dropped = buckets.rebuild(sorted[Math.min(excess, sorted.length) - 1]!);
+          this.count -= dropped;
+          excess -= dropped;
         }
         if (buckets.size === 0) scopes.delete(scope);
       }
     }
   }
 
-  private bucketsFor(group: RateLimitGroup, scope: string): Buckets {
+  private bucketsFor(group: RateLimitGroup, scope: string): ScopeBuckets {
     let scopes = this.groups.get(group);
     if (!scopes) {
       scopes = new Map();
@@ -126,7 +255,7 @@ export class MemoryRateLimitStore implements RateLimitStore {
     }
     let buckets = scopes.get(scope);
     if (!buckets) {
-      buckets = new Map();
+      buckets = new ScopeBuckets();
       scopes.set(scope, buckets);
     }
     return buckets;

@@ -18,12 +18,7 @@ function jsonWithoutCharset(contentType: string | null): boolean {
   return type!.trim().toLowerCase() === 'application/json' && !params.some((p) => /^\s*charset=/i.test(p));
 }
 
-/** Whether the final response lacks something CONTRACT §1 asks of every response. */
-function needsFixing(headers: Headers): boolean {
-  return !headers.has('x-request-id') || jsonWithoutCharset(headers.get('content-type'));
-}
-
-/** Makes the final response comply. */
+/** Makes the final response comply; sets nothing (so never throws on immutable headers) when it already does. */
 function fix(headers: Headers, id: string, limit: RateLimitDecision | undefined): void {
   if (limit) {
     headers.set('RateLimit-Limit', String(limit.limit));
@@ -46,7 +41,6 @@ export function requestContext(options: { deps: Deps }): MiddlewareHandler<AppEn
     c.header('x-request-id', id);
     await next();
     const limit = c.get('rateLimit');
-    if (!limit && !needsFixing(c.res.headers)) return;
     try {
       fix(c.res.headers, id, limit);
     } catch {

@@ -1,7 +1,6 @@
 // The one Hono environment type: what middleware puts on `c.var` for handlers to read.
 import type { Tenant, UserRole } from '../../drizzle/schema';
 import type { Deps } from './deps';
-import type { Logger } from './logger';
 import type { RateLimitDecision } from './rate-limit/store';
 
 export type AuthContext = {
@@ -14,7 +13,6 @@ export type AuthContext = {
 export type AppEnv = {
   Variables: {
     requestId: string;
-    log: Logger;
     deps: Deps;
     tenant: Tenant;
     auth: AuthContext;

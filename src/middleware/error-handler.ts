@@ -4,6 +4,7 @@ import type { Context, ErrorHandler, NotFoundHandler } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import type { AppEnv } from '../lib/app-env';
 import { AppError, type ErrorCode, errorStatus, pgColumn, pgErrorCode } from '../lib/errors';
+import { requestLogger } from './request-context';
 
 export function renderError(c: Context<AppEnv>, error: AppError): Response {
   const body = {
@@ -77,10 +78,10 @@ export function toAppError(err: unknown): AppError | undefined {
 export const onError: ErrorHandler<AppEnv> = (err, c) => {
   const mapped = toAppError(err);
   if (mapped) {
-    if (mapped.status >= 500) c.get('log')?.warn('request failed', { code: mapped.code, err });
+    if (mapped.status >= 500) requestLogger(c)?.warn('request failed', { code: mapped.code, err });
     return renderError(c, mapped);
   }
-  c.get('log')?.error('unhandled error', { err });
+  requestLogger(c)?.error('unhandled error', { err });
   return renderError(c, new AppError('internal_error', 'Internal server error'));
 };
 

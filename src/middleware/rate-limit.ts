@@ -7,6 +7,7 @@ import { AppError } from '../lib/errors';
 import { RATE_LIMIT_GROUPS, type RateLimitGroup, type RateLimitRule } from '../lib/rate-limit/config';
 import type { RateLimitDecision, RateLimitStore } from '../lib/rate-limit/store';
 import { clientIp } from '../lib/request-meta';
+import { requestLogger } from './request-context';
 
 /**
  * Names a request's bucket in two parts (see RateLimitStore): the memory store looks them up as they
@@ -76,7 +77,7 @@ export function rateLimit(options: RateLimitOptions): MiddlewareHandler<AppEnv> 
 
   // A limiter outage must not take the API down with it: let the request through and say so.
   function failOpen(c: Context<AppEnv>, next: Next, err: unknown): Promise<void> {
-    c.get('log').warn('rate limiter unavailable, request allowed', { group, err });
+    requestLogger(c)?.warn('rate limiter unavailable, request allowed', { group, err });
     return next();
   }
 

@@ -1,11 +1,13 @@
-// First middleware: request id (an incoming one of ≤128 safe chars is kept), deps and a request-scoped logger.
+// First middleware: request id (an incoming one of ≤128 safe chars is kept) and deps; requestLogger(c) gives
+// the request-scoped logger, built only when something logs.
 // On the way out it makes the final response honour CONTRACT §1 whatever built it (handlers, onError,
 // notFound, hono's etag 304): `x-request-id` is present, JSON says `charset=utf-8`, and a rate-limited
 // request carries the RateLimit-* headers of the decision its limiters recorded (c.var.rateLimit).
-import type { MiddlewareHandler } from 'hono';
+import type { Context, MiddlewareHandler } from 'hono';
 import { uuidv7 } from 'uuidv7';
 import type { AppEnv } from '../lib/app-env';
 import type { Deps } from '../lib/deps';
+import type { Logger } from '../lib/logger';
 import type { RateLimitDecision } from '../lib/rate-limit/store';
 
 const SAFE_ID = /^[A-Za-z0-9._:\-=]{1,128}$/;
@@ -29,6 +31,15 @@ function fix(headers: Headers, id: string, limit: RateLimitDecision | undefined)
   if (jsonWithoutCharset(headers.get('content-type'))) headers.set('content-type', JSON_CONTENT_TYPE);
 }
 
+/**
+ * The request's logger: the app's, with the request id on every line. Built on demand rather than kept in
+ * c.var: most requests log once or not at all, and each variable costs every request (bench/rate-limit).
+ * Undefined before requestContext has run.
+ */
+export function requestLogger(c: Context<AppEnv>): Logger | undefined {
+  return c.get('deps')?.log.child({ requestId: c.get('requestId') });
+}
+
 export function requestContext(options: { deps: Deps }): MiddlewareHandler<AppEnv> {
   if (!options?.deps) throw new Error('requestContext: deps is required');
   const { deps } = options;
@@ -37,7 +48,6 @@ export function requestContext(options: { deps: Deps }): MiddlewareHandler<AppEn
     const id = incoming && SAFE_ID.test(incoming) ? incoming : uuidv7();
     c.set('requestId', id);
     c.set('deps', deps);
-    c.set('log', deps.log.child({ requestId: id }));
     c.header('x-request-id', id);
     await next();
     const limit = c.get('rateLimit');

@@ -1,27 +1,28 @@
 // Operations endpoints that work on any host: health, Prometheus metrics.
 import { sql } from 'drizzle-orm';
-import { Hono } from 'hono';
+import { type Context, Hono } from 'hono';
 import { describeRoute } from 'hono-openapi';
 import pkg from '../../package.json' with { type: 'json' };
 import type { AppEnv } from '../lib/app-env';
 import { timingSafeEqualStr } from '../lib/crypto';
 import { AppError, unauthorized } from '../lib/errors';
+import { requestLogger } from '../middleware/request-context';
 
 export const VERSION: string = pkg.version;
 
 const HEALTH_TIMEOUT_MS = 2_000;
 
-async function databaseUp(c: { var: AppEnv['Variables'] }): Promise<boolean> {
+async function databaseUp(c: Context<AppEnv>): Promise<boolean> {
   let timer: ReturnType<typeof setTimeout> | undefined;
   try {
-    const probe = c.var.deps.db.execute(sql`select 1`);
+    const probe = c.get('deps').db.execute(sql`select 1`);
     const timeout = new Promise<never>((_, reject) => {
       timer = setTimeout(() => reject(new Error('health check timed out')), HEALTH_TIMEOUT_MS);
     });
     await Promise.race([probe, timeout]);
     return true;
   } catch (err) {
-    c.var.log.warn('health check failed', { err });
+    requestLogger(c)?.warn('health check failed', { err });
     return false;
   } finally {
     clearTimeout(timer);

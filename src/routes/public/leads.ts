@@ -10,6 +10,7 @@ import type { ErrorDetail } from '../../lib/errors';
 import { normalizePhone, regionFromLocale } from '../../lib/phone';
 import { auditContext } from '../../lib/request-meta';
 import { type ValidateOptions, validate } from '../../lib/validate';
+import { requestLogger } from '../../middleware/request-context';
 import { recordAudit } from '../../repositories/audit-logs';
 import { findPublishedCarBySlug } from '../../repositories/cars-search';
 import { recordInboundMessage } from '../../services/inbound-messages';
@@ -69,7 +70,7 @@ function honeypot(): MiddlewareHandler<AppEnv> {
         return v !== undefined && v !== null && String(v).trim() !== '';
       });
       if (tripped) {
-        c.var.log.info('inquiry honeypot tripped', { tenantId: c.var.tenant.id });
+        requestLogger(c)?.info('inquiry honeypot tripped', { tenantId: c.var.tenant.id });
         return c.json({ data: { id: uuidv7() } }, 201);
       }
     }

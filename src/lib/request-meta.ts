@@ -6,10 +6,10 @@ import type { AuditActor, AuditEntry } from '../repositories/audit-logs';
 import type { AppEnv } from './app-env';
 import { firstListItem } from './host';
 
-export function clientIp(c: Context<AppEnv>): string | null {
-  if (c.get('deps').env.TRUST_PROXY) {
-    const xff = c.req.header('x-forwarded-for');
-    const first = xff === undefined ? '' : firstListItem(xff).trim();
+export function clientIp(c: Context<AppEnv>, trustProxy: boolean = c.get('deps').env.TRUST_PROXY): string | null {
+  if (trustProxy) {
+    const xff = c.req.raw.headers.get('x-forwarded-for');
+    const first = xff === null ? '' : firstListItem(xff).trim();
     if (first) return first;
   }
   // The runtime's socket address: Bun.serve passes the server as c.env, @hono/node-server the IncomingMessage.

@@ -4,9 +4,15 @@ import type { Tenant } from '../../drizzle/schema';
 import type { Executor } from '../db/client';
 import { findTenantByDomain, findTenantBySlug } from '../repositories/tenants';
 import type { Clock } from './clock';
-import { subdomainSlug } from './host';
+import { normalizeHost, subdomainSlug } from './host';
 
 type Entry = { tenant: Tenant | null; expiresAt: number };
+
+/** What a host value that is not a valid host name resolves to, for good. */
+const INVALID_HOST: Entry = { tenant: null, expiresAt: Number.POSITIVE_INFINITY };
+
+/** Bound on remembered raw host values; at the bound they are forgotten all at once. */
+const RAW_HOSTS_LIMIT = 1024;
 
 export type TenantCacheOptions = {
   db: Executor;
@@ -20,6 +26,12 @@ export type TenantCacheOptions = {
 export class TenantCache {
   private entries = new Map<string, Entry>();
   private inflight = new Map<string, Promise<Tenant | null>>();
+  /**
+   * Raw host values as requests send them (`Acme.example:443`) → the entry of their normalised host, so
+   * a request finds its tenant with one lookup of the text it came with (bench/rate-limit). Bounded:
+   * made-up hosts cost memory only up to RAW_HOSTS_LIMIT.
+   */
+  private byRaw = new Map<string, Entry>();
   private readonly maxEntries: number;
 
   constructor(private readonly options: TenantCacheOptions) {
@@ -30,6 +42,30 @@ export class TenantCache {
   peek(host: string): Tenant | null | undefined {
     const hit = this.entries.get(host);
     return hit && hit.expiresAt > this.options.clock.ms() ? hit.tenant : undefined;
+  }
+
+  /** peek() for a raw host value (Host or X-Forwarded-Host as sent), at `nowMs` of the cache's clock. */
+  peekRaw(raw: string, nowMs: number): Tenant | null | undefined {
+    const hit = this.byRaw.get(raw);
+    return hit !== undefined && hit.expiresAt > nowMs ? hit.tenant : undefined;
+  }
+
+  /** resolve() for a raw host value: a value that is no valid host name has no tenant. */
+  async resolveRaw(raw: string): Promise<Tenant | null> {
+    const host = normalizeHost(raw);
+    if (!host) {
+      this.rememberRaw(raw, INVALID_HOST);
+      return null;
+    }
+    const tenant = await this.resolve(host);
+    const entry = this.entries.get(host);
+    if (entry) this.rememberRaw(raw, entry);
+    return tenant;
+  }
+
+  private rememberRaw(raw: string, entry: Entry) {
+    if (this.byRaw.size >= RAW_HOSTS_LIMIT) this.byRaw.clear();
+    this.byRaw.set(raw, entry);
   }
 
   resolve(host: string): Promise<Tenant | null> {
@@ -53,6 +89,7 @@ export class TenantCache {
 
   /** Drops every cached host of a tenant (used by in-process changes such as suspension). */
   invalidate(tenantId?: string): void {
+    this.byRaw.clear();
     if (!tenantId) {
       this.entries.clear();
       return;

@@ -3,6 +3,7 @@
 import type { Context, MiddlewareHandler, Next } from 'hono';
 import { bearerClaims } from '../auth/bearer';
 import type { AppEnv } from '../lib/app-env';
+import type { Deps } from '../lib/deps';
 import { AppError } from '../lib/errors';
 import { RATE_LIMIT_GROUPS, type RateLimitGroup, type RateLimitRule } from '../lib/rate-limit/config';
 import type { RateLimitDecision, RateLimitStore } from '../lib/rate-limit/store';
@@ -17,7 +18,15 @@ export type RateLimitKey = {
   /** The partition: the host's tenant, or the webhook provider. */
   scope(c: Context<AppEnv>): string;
   /** The client within it: an IP address or a signed-in user. */
-  subject(c: Context<AppEnv>): string | Promise<string>;
+  subject(c: Context<AppEnv>, deps: Deps): string | Promise<string>;
+};
+
+/**
+ * A limiter: a middleware, and the same check as a function for tenant() to call once it knows the
+ * tenant, with the deps and clock reading it already has (one layer instead of two on storefront routes).
+ */
+export type RateLimiter = MiddlewareHandler<AppEnv> & {
+  run(c: Context<AppEnv>, next: Next, deps: Deps, nowMs: number): Promise<void>;
 };
 
 export type RateLimitOptions = {
@@ -28,7 +37,7 @@ export type RateLimitOptions = {
 };
 
 // c.get() rather than c.var here: this runs on every limited request, and c.var copies all variables.
-const ip = (c: Context<AppEnv>) => clientIp(c) ?? 'unknown';
+const ip = (c: Context<AppEnv>, deps: Deps) => clientIp(c, deps.env.TRUST_PROXY) ?? 'unknown';
 const tenantId = (c: Context<AppEnv>) => c.get('tenant').id;
 
 /** Per client IP within the host's tenant (storefront reads, inquiries, sign-in). */
@@ -40,9 +49,9 @@ export const byIpAndTenant: RateLimitKey = { scope: tenantId, subject: ip };
  */
 export const byUserOrIp: RateLimitKey = {
   scope: tenantId,
-  subject: async (c) => {
+  subject: async (c, deps) => {
     const claims = await bearerClaims(c);
-    return claims && claims.tid === c.get('tenant').id ? `u:${claims.sub}` : `ip:${ip(c)}`;
+    return claims && claims.tid === c.get('tenant').id ? `u:${claims.sub}` : `ip:${ip(c, deps)}`;
   },
 };
 
@@ -52,7 +61,7 @@ export const byProviderAndIp: RateLimitKey = {
   subject: ip,
 };
 
-export function rateLimit(options: RateLimitOptions): MiddlewareHandler<AppEnv> {
+export function rateLimit(options: RateLimitOptions): RateLimiter {
   if (!RATE_LIMIT_GROUPS.includes(options?.group)) throw new Error(`rateLimit: unknown group ${options?.group}`);
   if (typeof options.key?.scope !== 'function' || typeof options.key.subject !== 'function') {
     throw new Error('rateLimit: key must have scope and subject functions');
@@ -127,18 +136,22 @@ export function rateLimit(options: RateLimitOptions): MiddlewareHandler<AppEnv> 
     return check(c, next, store, scope, resolved, rule, nowMs);
   }
 
-  // Not an async function: on the hot path (memory store, IP key) nothing here needs to wait, and a
-  // plain function returning next()'s promise saves the await machinery on every request.
-  return function rateLimit(c, next) {
+  // Not async functions: on the hot path (memory store, IP key) nothing here needs to wait, and a plain
+  // function returning next()'s promise saves the await machinery on every request.
+  function run(c: Context<AppEnv>, next: Next, deps: Deps, nowMs: number): Promise<void> {
     if (methods && !methods.has(c.req.method)) return next();
-    const deps = c.get('deps');
     const rule = deps.env.rateLimits[group];
     if (!rule) return next();
-    const nowMs = deps.clock.ms();
     const scope = key.scope(c);
-    const subject = key.subject(c);
+    const subject = key.subject(c, deps);
     return typeof subject === 'string'
       ? check(c, next, deps.rateLimiter, scope, subject, rule, nowMs)
       : checkLater(c, next, deps.rateLimiter, scope, subject, rule, nowMs);
+  }
+
+  const middleware: MiddlewareHandler<AppEnv> = function rateLimit(c, next) {
+    const deps = c.get('deps');
+    return run(c, next, deps, deps.clock.ms());
   };
+  return Object.assign(middleware, { run });
 }

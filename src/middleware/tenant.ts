@@ -1,9 +1,11 @@
 // Resolves the tenant from the request host (CONTRACT §2) and sets c.var.tenant.
-import type { Context, MiddlewareHandler, Next } from 'hono';
+import type { Context, Next } from 'hono';
 import type { Tenant } from '../../drizzle/schema';
 import type { AppEnv } from '../lib/app-env';
+import type { Deps } from '../lib/deps';
 import { AppError } from '../lib/errors';
 import { firstListItem, normalizeRequestHost } from '../lib/host';
+import type { RateLimiter } from './rate-limit';
 
 /** How long a webhook sender is asked to wait before redelivering to a suspended tenant. */
 export const SUSPENDED_RETRY_AFTER_SECONDS = 300;
@@ -21,16 +23,22 @@ export type TenantOptions = {
    * and inside this same middleware: every storefront request needs both, and one layer costs less than
    * two on the hottest routes (see bench/rate-limit).
    */
-  limit?: MiddlewareHandler<AppEnv>;
+  limit?: RateLimiter;
 };
 
-export function requestHost(
-  c: { req: { header(name: string): string | undefined; url: string } },
-  trustProxy: boolean,
-) {
-  const forwarded = trustProxy ? c.req.header('x-forwarded-host') : undefined;
-  if (forwarded !== undefined) return normalizeRequestHost(firstListItem(forwarded));
-  return normalizeRequestHost(c.req.header('host') ?? new URL(c.req.url).host);
+type RequestLike = { req: { raw: Request; url: string } };
+
+/** The request's host as sent: the first X-Forwarded-Host item behind a trusted proxy, else Host. */
+export function rawRequestHost(c: RequestLike, trustProxy: boolean): string {
+  const headers = c.req.raw.headers;
+  const forwarded = trustProxy ? headers.get('x-forwarded-host') : null;
+  if (forwarded !== null) return firstListItem(forwarded);
+  return headers.get('host') ?? new URL(c.req.url).host;
+}
+
+/** The request's host, normalised (CONTRACT §2); null when it is no valid host name. */
+export function requestHost(c: RequestLike, trustProxy: boolean) {
+  return normalizeRequestHost(rawRequestHost(c, trustProxy));
 }
 
 /**
@@ -53,21 +61,23 @@ export function assertTenantServing(
   throw new AppError('tenant_suspended', 'This dealership is suspended');
 }
 
-export function tenant(options: TenantOptions = {}): MiddlewareHandler<AppEnv> {
+export function tenant(options: TenantOptions = {}) {
   const trustProxy = options.trustProxy ?? false;
   const whenSuspended = options.whenSuspended ?? 'forbid';
   const limit = options.limit;
-  function serve(c: Context<AppEnv>, next: Next, found: Tenant | null): Promise<void> {
+  function serve(c: Context<AppEnv>, next: Next, deps: Deps, found: Tenant | null, nowMs: number): Promise<void> {
     assertTenantServing(found, whenSuspended);
     c.set('tenant', found);
-    return limit ? (limit(c, next) as Promise<void>) : next();
+    return limit ? limit.run(c, next, deps, nowMs) : next();
   }
-  // Not an async function: a cache hit (nearly every request) is answered without waiting.
-  return function tenant(c, next) {
-    const host = requestHost(c, trustProxy);
-    if (!host) return serve(c, next, null);
-    const tenants = c.get('deps').tenants;
-    const cached = tenants.peek(host);
-    return cached === undefined ? tenants.resolve(host).then((found) => serve(c, next, found)) : serve(c, next, cached);
+  // Not an async function: a cache hit (nearly every request) is answered without waiting, from one
+  // lookup of the raw host value and one reading of the clock, shared with the limiter.
+  return function tenant(c: Context<AppEnv>, next: Next): Promise<void> {
+    const deps = c.get('deps');
+    const nowMs = deps.clock.ms();
+    const raw = rawRequestHost(c, trustProxy);
+    const cached = deps.tenants.peekRaw(raw, nowMs);
+    if (cached !== undefined) return serve(c, next, deps, cached, nowMs);
+    return deps.tenants.resolveRaw(raw).then((found) => serve(c, next, deps, found, deps.clock.ms()));
   };
 }

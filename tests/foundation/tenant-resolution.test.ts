@@ -3,6 +3,7 @@ import { eq } from 'drizzle-orm';
 import { tenants } from '../../drizzle/schema';
 import { manualClock } from '../../src/lib/clock';
 import { firstListItem, normalizeHost, normalizeRequestHost } from '../../src/lib/host';
+import { TenantCache } from '../../src/lib/tenant-cache';
 import { createTenant, createTestApp, json, type TestApp } from '../helpers/app';
 
 describe('tenant resolution by host', () => {
@@ -118,5 +119,72 @@ describe('host normalisation helpers', () => {
     expect(firstListItem('203.0.113.7, 10.0.0.1')).toBe('203.0.113.7');
     expect(firstListItem(' a.example ,b.example')).toBe(' a.example ');
     expect(firstListItem(',x')).toBe('');
+  });
+});
+
+describe('tenant cache by raw host value', () => {
+  let t: TestApp;
+  const clock = manualClock('2026-03-01T00:00:00Z');
+  let acmeId: string;
+  let queries = 0;
+  let cache: TenantCache;
+  beforeAll(async () => {
+    t = await createTestApp({ overrides: { clock } });
+    acmeId = (await createTenant(t.deps, { slug: 'acme', domains: ['www.acme-motors.co.id'] })).id;
+    // Counts the lookups that reach the database, so a hit is seen to be a hit.
+    const db = new Proxy(t.db, {
+      get(target, prop, receiver) {
+        if (prop === 'select') queries++;
+        return Reflect.get(target, prop, receiver);
+      },
+    });
+    cache = new TenantCache({ db, baseDomain: 'localhost', ttlMs: 60_000, clock });
+  });
+  afterAll(() => t.close());
+
+  test('spellings of one host share one entry; nothing is known before it is resolved', async () => {
+    const now = clock.ms();
+    expect(cache.peekRaw('ACME.localhost:8080', now)).toBeUndefined();
+    expect((await cache.resolveRaw('ACME.localhost:8080'))?.id).toBe(acmeId);
+    const after = queries;
+    expect(cache.peekRaw('ACME.localhost:8080', now)?.id).toBe(acmeId);
+    expect((await cache.resolveRaw('acme.localhost.'))?.id).toBe(acmeId);
+    expect(cache.peekRaw('acme.localhost.', now)?.id).toBe(acmeId);
+    expect(cache.peek('acme.localhost')?.id).toBe(acmeId);
+    expect(queries).toBe(after);
+    expect((await cache.resolveRaw('WWW.Acme-Motors.co.id'))?.id).toBe(acmeId);
+  });
+
+  test('an invalid host value has no tenant, for good and without a query; an unknown host is a cached miss', async () => {
+    const before = queries;
+    expect(await cache.resolveRaw(' bad host ')).toBeNull();
+    expect(await cache.resolveRaw('')).toBeNull();
+    expect(cache.peekRaw(' bad host ', clock.ms() + 10 * 365 * 86_400_000)).toBeNull();
+    expect(queries).toBe(before);
+    expect(await cache.resolveRaw('nobody.localhost')).toBeNull();
+    expect(cache.peekRaw('nobody.localhost', clock.ms())).toBeNull();
+  });
+
+  test('raw entries expire with their host, and invalidate() forgets them', async () => {
+    await cache.resolveRaw('Acme.localhost');
+    expect(cache.peekRaw('Acme.localhost', clock.ms())?.id).toBe(acmeId);
+    expect(cache.peekRaw('Acme.localhost', clock.ms() + 60_000)).toBeUndefined();
+    clock.advance(60_001);
+    expect(cache.peekRaw('Acme.localhost', clock.ms())).toBeUndefined();
+    const before = queries;
+    expect((await cache.resolveRaw('Acme.localhost'))?.id).toBe(acmeId);
+    expect(queries).toBeGreaterThan(before);
+    expect(cache.peekRaw('Acme.localhost', clock.ms())?.id).toBe(acmeId);
+    cache.invalidate(acmeId);
+    expect(cache.peekRaw('Acme.localhost', clock.ms())).toBeUndefined();
+    expect(cache.peek('acme.localhost')).toBeUndefined();
+  });
+
+  test('a flood of made-up host values stays bounded and still answers right', async () => {
+    for (let i = 0; i < 3000; i++) expect(await cache.resolveRaw(`Bogus-${i}.example:80`)).toBeNull();
+    const raw = (cache as unknown as { byRaw: Map<string, unknown> }).byRaw;
+    expect(raw.size).toBeLessThanOrEqual(1024);
+    expect((await cache.resolveRaw('ACME.localhost'))?.id).toBe(acmeId);
+    expect(cache.peekRaw('ACME.localhost', clock.ms())?.id).toBe(acmeId);
   });
 });

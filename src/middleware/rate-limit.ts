@@ -18,7 +18,7 @@ export type RateLimitKey = {
   /** The partition: the host's tenant, or the webhook provider. */
   scope(c: Context<AppEnv>): string;
   /** The client within it: an IP address or a signed-in user. */
-  subject(c: Context<AppEnv>, deps: Deps): string | Promise<string>;
+  subject(c: Context<AppEnv>, trustProxy: boolean): string | Promise<string>;
 };
 
 /**
@@ -37,7 +37,7 @@ export type RateLimitOptions = {
 };
 
 // c.get() rather than c.var here: this runs on every limited request, and c.var copies all variables.
-const ip = (c: Context<AppEnv>, deps: Deps) => clientIp(c, deps.env.TRUST_PROXY) ?? 'unknown';
+const ip = (c: Context<AppEnv>, trustProxy: boolean) => clientIp(c, trustProxy) ?? 'unknown';
 const tenantId = (c: Context<AppEnv>) => c.get('tenant').id;
 
 /** Per client IP within the host's tenant (storefront reads, inquiries, sign-in). */
@@ -49,9 +49,9 @@ export const byIpAndTenant: RateLimitKey = { scope: tenantId, subject: ip };
  */
 export const byUserOrIp: RateLimitKey = {
   scope: tenantId,
-  subject: async (c, deps) => {
+  subject: async (c, trustProxy) => {
     const claims = await bearerClaims(c);
-    return claims && claims.tid === c.get('tenant').id ? `u:${claims.sub}` : `ip:${ip(c, deps)}`;
+    return claims && claims.tid === c.get('tenant').id ? `u:${claims.sub}` : `ip:${ip(c, trustProxy)}`;
   },
 };
 
@@ -67,7 +67,22 @@ export function rateLimit(options: RateLimitOptions): RateLimiter {
     throw new Error('rateLimit: key must have scope and subject functions');
   }
   const { group, key } = options;
-  const methods = options.methods ? new Set(options.methods.map((m) => m.toUpperCase())) : undefined;
+  // The methods that count: up to two compared as they are (no Set to look into on every request).
+  const only = options.methods?.map((m) => m.toUpperCase());
+  const [m0, m1] = only ?? [];
+  const more = only && only.length > 2 ? new Set(only) : undefined;
+
+  // What a check needs from deps, read once per deps object (one per app), not on every request.
+  let seen: Deps | undefined;
+  let rule: RateLimitRule | null = null;
+  let trustProxy = false;
+  let store: RateLimitStore;
+  function configure(deps: Deps) {
+    seen = deps;
+    store = deps.rateLimiter;
+    rule = deps.env.rateLimits[group] ?? null;
+    trustProxy = deps.env.TRUST_PROXY;
+  }
 
   // When two groups limit one route (sign-in is also an admin route), the headers report the one with
   // fewer tokens left (the inner one on a tie). Limiters run outer to inner, so each compares with the
@@ -139,14 +154,17 @@ export function rateLimit(options: RateLimitOptions): RateLimiter {
   // Not async functions: on the hot path (memory store, IP key) nothing here needs to wait, and a plain
   // function returning next()'s promise saves the await machinery on every request.
   function run(c: Context<AppEnv>, next: Next, deps: Deps, nowMs: number): Promise<void> {
-    if (methods && !methods.has(c.req.method)) return next();
-    const rule = deps.env.rateLimits[group];
+    if (deps !== seen) configure(deps);
+    if (only) {
+      const method = c.req.method;
+      if (method !== m0 && method !== m1 && !more?.has(method)) return next();
+    }
     if (!rule) return next();
     const scope = key.scope(c);
-    const subject = key.subject(c, deps);
+    const subject = key.subject(c, trustProxy);
     return typeof subject === 'string'
-      ? check(c, next, deps.rateLimiter, scope, subject, rule, nowMs)
-      : checkLater(c, next, deps.rateLimiter, scope, subject, rule, nowMs);
+      ? check(c, next, store, scope, subject, rule, nowMs)
+      : checkLater(c, next, store, scope, subject, rule, nowMs);
   }
 
   const middleware: MiddlewareHandler<AppEnv> = function rateLimit(c, next) {

@@ -20,18 +20,14 @@ function jsonWithoutCharset(contentType: string | null): boolean {
   return type!.trim().toLowerCase() === 'application/json' && !params.some((p) => /^\s*charset=/i.test(p));
 }
 
-/** Decimal text of the small whole numbers RateLimit-* headers carry, made once each. */
-const DECIMALS: string[] = [];
-const decimal = (n: number) => (n >= 0 && n < 4096 && Number.isInteger(n) ? (DECIMALS[n] ??= String(n)) : String(n));
-
 /** Makes the final response comply; sets nothing (so never throws on immutable headers) when it already does. */
 function fix(headers: Headers, id: string, limit: RateLimitDecision | undefined): void {
   if (!headers.has('x-request-id')) headers.set('x-request-id', id);
   if (jsonWithoutCharset(headers.get('content-type'))) headers.set('content-type', JSON_CONTENT_TYPE);
   if (limit) {
-    headers.set('RateLimit-Limit', decimal(limit.limit));
-    headers.set('RateLimit-Remaining', decimal(limit.remaining));
-    headers.set('RateLimit-Reset', decimal(limit.resetSeconds));
+    headers.set('RateLimit-Limit', String(limit.limit));
+    headers.set('RateLimit-Remaining', String(limit.remaining));
+    headers.set('RateLimit-Reset', String(limit.resetSeconds));
   }
 }
 

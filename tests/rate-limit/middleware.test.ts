@@ -1,10 +1,15 @@
 // The rate-limit middleware in the real app: which routes each group covers, what it keys on,
 // the RateLimit-* headers and 429 rate_limited with Retry-After, driven by a manual clock.
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test';
-import type { User } from '../../drizzle/schema';
+import { Hono, type MiddlewareHandler } from 'hono';
+import type { Tenant, User } from '../../drizzle/schema';
 import { parseEnv } from '../../src/env';
+import type { AppEnv } from '../../src/lib/app-env';
 import { manualClock } from '../../src/lib/clock';
 import { DEFAULT_RATE_LIMITS, parseRateLimitOverrides } from '../../src/lib/rate-limit/config';
+import { onError } from '../../src/middleware/error-handler';
+import { byIpAndTenant, byProviderAndIp, rateLimit } from '../../src/middleware/rate-limit';
+import { requestContext } from '../../src/middleware/request-context';
 import { createTenant, createTestApp, createUser, json, type TestApp, tokenFor } from '../helpers/app';
 
 describe('RATE_LIMIT_OVERRIDES', () => {
@@ -185,4 +190,67 @@ describe('a group switched off', () => {
       await t.close();
     }
   }, 120_000);
+});
+
+describe('rateLimit() on its own', () => {
+  let a: TestApp;
+  let b: TestApp;
+  beforeAll(async () => {
+    a = await createTestApp({ env: { RATE_LIMIT_OVERRIDES: 'admin:2/1m' } });
+    b = await createTestApp({ env: { RATE_LIMIT_OVERRIDES: 'admin:5/1m' } });
+  }, 120_000);
+  afterAll(async () => {
+    await a.close();
+    await b.close();
+  });
+
+  /** An app that runs `limiter` on every method of /x, for the given deps, under a fixed tenant. */
+  const appWith = (t: TestApp, limiter: MiddlewareHandler<AppEnv>) => {
+    const app = new Hono<AppEnv>();
+    app.use(requestContext({ deps: t.deps }));
+    app.use(async (c, next) => {
+      c.set('tenant', { id: 'tenant-1' } as Tenant);
+      await next();
+    });
+    app.use(limiter);
+    app.all('/x', (c) => c.text('ok'));
+    app.onError(onError);
+    return app;
+  };
+  const remaining = async (app: Hono<AppEnv>, method: string) =>
+    (await app.request('/x', { method })).headers.get('ratelimit-remaining');
+
+  test('only the listed methods count: one, two (any case) or more', async () => {
+    const one = appWith(a, rateLimit({ group: 'admin', key: byIpAndTenant, methods: ['post'] }));
+    expect(await remaining(one, 'GET')).toBeNull();
+    expect(await remaining(one, 'POST')).toBe('1');
+    const two = appWith(a, rateLimit({ group: 'admin', key: byProviderAndIp, methods: ['GET', 'head'] }));
+    expect(await remaining(two, 'POST')).toBeNull();
+    expect(await remaining(two, 'HEAD')).toBe('1');
+    expect(await remaining(two, 'GET')).toBe('0');
+    const three = rateLimit({
+      group: 'admin',
+      key: { scope: () => 'three', subject: () => 's' },
+      methods: ['PUT', 'PATCH', 'DELETE'],
+    });
+    const app = appWith(a, three);
+    expect(await remaining(app, 'GET')).toBeNull();
+    expect(await remaining(app, 'POST')).toBeNull();
+    expect(await remaining(app, 'DELETE')).toBe('1');
+    expect(await remaining(app, 'PATCH')).toBe('0');
+    expect((await app.request('/x', { method: 'PUT' })).status).toBe(429);
+    expect((await app.request('/x', { method: 'GET' })).status).toBe(200);
+  });
+
+  test('one limiter used by apps with different deps applies each app its own rule and store', async () => {
+    const shared = rateLimit({ group: 'admin', key: { scope: () => 'shared', subject: () => 's' } });
+    const inA = appWith(a, shared);
+    const inB = appWith(b, shared);
+    expect(await remaining(inA, 'GET')).toBe('1');
+    expect(await remaining(inB, 'GET')).toBe('4');
+    expect(await remaining(inA, 'GET')).toBe('0');
+    expect(await remaining(inB, 'GET')).toBe('3');
+    expect((await inA.request('/x')).status).toBe(429);
+    expect(await remaining(inB, 'GET')).toBe('2');
+  });
 });

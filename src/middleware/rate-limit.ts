@@ -1,6 +1,7 @@
 // Token-bucket rate limiting per route group (src/lib/rate-limit/config.ts). Every limited response
 // carries RateLimit-Limit/-Remaining/-Reset; a refused one is 429 rate_limited with Retry-After.
 import type { Context, MiddlewareHandler, Next } from 'hono';
+import type { Tenant } from '../../drizzle/schema';
 import { bearerClaims } from '../auth/bearer';
 import type { AppEnv } from '../lib/app-env';
 import type { Deps } from '../lib/deps';
@@ -26,7 +27,7 @@ export type RateLimitKey = {
  * tenant, with the deps and clock reading it already has (one layer instead of two on storefront routes).
  */
 export type RateLimiter = MiddlewareHandler<AppEnv> & {
-  run(c: Context<AppEnv>, next: Next, deps: Deps, nowMs: number): Promise<void>;
+  run(c: Context<AppEnv>, next: Next, deps: Deps, nowMs: number, tenant?: Tenant): Promise<void>;
 };
 
 export type RateLimitOptions = {
@@ -153,13 +154,20 @@ export function rateLimit(options: RateLimitOptions): RateLimiter {
 
   // Not async functions: on the hot path (memory store, IP key) nothing here needs to wait, and a plain
   // function returning next()'s promise saves the await machinery on every request.
-  function run(c: Context<AppEnv>, next: Next, deps: Deps, nowMs: number): Promise<void> {
+  // The storefront's key, by far the most used, is read inline: no calls through the key object.
+  const ipAndTenant = key === byIpAndTenant;
+
+  function run(c: Context<AppEnv>, next: Next, deps: Deps, nowMs: number, tenant?: Tenant): Promise<void> {
     if (deps !== seen) configure(deps);
     if (only) {
       const method = c.req.method;
       if (method !== m0 && method !== m1 && !more?.has(method)) return next();
     }
     if (!rule) return next();
+    if (ipAndTenant) {
+      const scope = (tenant ?? c.get('tenant')).id;
+      return check(c, next, store, scope, clientIp(c, trustProxy) ?? 'unknown', rule, nowMs);
+    }
     const scope = key.scope(c);
     const subject = key.subject(c, trustProxy);
     return typeof subject === 'string'

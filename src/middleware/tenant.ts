@@ -70,7 +70,7 @@ export function tenant(options: TenantOptions = {}) {
   function serve(c: Context<AppEnv>, next: Next, deps: Deps, found: Tenant | null, nowMs: number): Promise<void> {
     assertTenantServing(found, whenSuspended);
     c.set('tenant', found);
-    return limit ? limit.run(c, next, deps, nowMs) : next();
+    return limit ? limit.run(c, next, deps, nowMs, found) : next();
   }
   // Not an async function: a cache hit (nearly every request) is answered without waiting, from one
   // lookup of the raw host value and one reading of the clock, shared with the limiter.

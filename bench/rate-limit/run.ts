@@ -3,7 +3,8 @@
 // tenant fixed in advance and no limiter, "limited" resolving the tenant by host (TTL cache) and
 // limiting per IP and tenant as production does. Requests rotate one by one through every variant, so
 // machine noise lands on all alike; a second baseline (A/A) shows what the method reads for no change.
-// Usage: npm run bench:rate-limit [-- --requests 30000] [-- --clients 5000] [-- --no-write]
+// Usage: npm run bench:rate-limit [-- --requests 30000] [-- --clients 5000] [-- --http-requests 12000]
+//        [-- --load-rounds 10] [-- --load-seconds 3] [-- --no-write]   (a count of 0 skips that phase)
 import { cpus, loadavg, totalmem } from 'node:os';
 import { join } from 'node:path';
 import type { Hono } from 'hono';
@@ -21,6 +22,9 @@ const WRITE = !process.argv.includes('--no-write');
 /** Requests per server in the HTTP phase (0 skips it). */
 const HTTP_REQUESTS = arg('http-requests', 12_000);
 const HTTP_BLOCKS = 12;
+/** Saturated-load rounds with wrk (0 skips them; skipped too when wrk is not installed). */
+const LOAD_ROUNDS = Bun.which('wrk') ? arg('load-rounds', 10) : 0;
+const LOAD_SECONDS = arg('load-seconds', 3);
 
 type Stats = { p25: number; median: number; p75: number; iqm: number };
 function stats(xs: Float64Array): Stats {
@@ -34,16 +38,11 @@ const fmt = (x: number) => x.toFixed(2);
 const signed = (x: number, unit = ' %') => `${x >= 0 ? '+' : '−'}${Math.abs(x).toFixed(unit === ' %' ? 1 : 2)}${unit}`;
 
 type ServerCpu = { route: Route; name: 'baseline' | 'aa' | 'limited'; port: number; cpu: number[] };
+type Servers = { list: ServerCpu[]; cpuOf(k: number): Promise<number>; stop(): Promise<void> };
 
-/**
- * The same comparison over HTTP, measured as server CPU time per request: each app runs behind
- * Bun.serve in its own process (HTTP parsing and response writing included, as in production), one
- * client here sends requests one at a time in a fresh random order each round, behind-a-proxy style
- * (X-Forwarded-For from 5000 addresses). CPU time, unlike wall time, is not inflated while another
- * process holds the core; it is read per block of rounds, so the spread across blocks shows.
- */
-async function httpPhase() {
-  const servers: ServerCpu[] = [];
+/** One process per app (tenant and cars × baseline, A/A, limited), each behind Bun.serve, answering IPC. */
+async function startServers(): Promise<Servers> {
+  const list: ServerCpu[] = [];
   const children: ReturnType<typeof Bun.spawn>[] = [];
   const replies = new Map<number, (message: { port?: number; cpu?: { user: number; system: number } }) => void>();
   const specs = (['tenant', 'cars'] as const).flatMap((route) =>
@@ -60,14 +59,53 @@ async function httpPhase() {
         ipc: (message) => replies.get(k)?.(message),
       });
       children[k] = child;
-      servers[k] = { route, name, port: await ready.promise, cpu: [] };
+      list[k] = { route, name, port: await ready.promise, cpu: [] };
     }),
   );
-  const cpuOf = (k: number) =>
-    new Promise<number>((resolve) => {
-      replies.set(k, (m) => m.cpu && resolve(m.cpu.user + m.cpu.system));
-      children[k]!.send('cpu');
-    });
+  return {
+    list,
+    cpuOf: (k) =>
+      new Promise<number>((resolve) => {
+        replies.set(k, (m) => m.cpu && resolve(m.cpu.user + m.cpu.system));
+        children[k]!.send('cpu');
+      }),
+    async stop() {
+      for (const child of children) child.send('stop');
+      await Promise.all(children.map((c) => c.exited));
+    },
+  };
+}
+
+const median = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
+};
+
+/** A fresh random order of 0..n−1 each call (seeded: runs are repeatable in what they send). */
+function shuffler(n: number, seed: number) {
+  const order = Array.from({ length: n }, (_, k) => k);
+  const random = () => {
+    seed = (Math.imul(seed, 1_664_525) + 1_013_904_223) >>> 0;
+    return seed / 2 ** 32;
+  };
+  return () => {
+    for (let j = order.length - 1; j > 0; j--) {
+      const r = Math.floor(random() * (j + 1));
+      [order[j], order[r]] = [order[r]!, order[j]!];
+    }
+    return order;
+  };
+}
+
+/**
+ * The same comparison over HTTP, measured as server CPU time per request: each app runs behind
+ * Bun.serve in its own process (HTTP parsing and response writing included, as in production), one
+ * client here sends requests one at a time in a fresh random order each round, behind-a-proxy style
+ * (X-Forwarded-For from 5000 addresses). CPU time, unlike wall time, is not inflated while another
+ * process holds the core; it is read per block of rounds, so the spread across blocks shows.
+ */
+async function httpPhase({ list: servers, cpuOf }: Servers) {
+  for (const s of servers) s.cpu = [];
   const readCpu = async () => {
     for (let k = 0; k < servers.length; k++) servers[k]!.cpu.push(await cpuOf(k));
   };
@@ -85,25 +123,12 @@ async function httpPhase() {
   }
   for (let i = 0; i < 2000; i++) for (const s of servers) await hit(s); // warm-up
   const perBlock = Math.max(1, Math.floor(HTTP_REQUESTS / HTTP_BLOCKS));
-  const order = servers.map((_, k) => k);
-  let seed = 0x2545f491;
-  const random = () => {
-    seed = (Math.imul(seed, 1_664_525) + 1_013_904_223) >>> 0;
-    return seed / 2 ** 32;
-  };
+  const nextOrder = shuffler(servers.length, 0x2545f491);
   await readCpu();
   for (let b = 0; b < HTTP_BLOCKS; b++) {
-    for (let i = 0; i < perBlock; i++) {
-      for (let j = order.length - 1; j > 0; j--) {
-        const r = Math.floor(random() * (j + 1));
-        [order[j], order[r]] = [order[r]!, order[j]!];
-      }
-      for (const k of order) await hit(servers[k]!);
-    }
+    for (let i = 0; i < perBlock; i++) for (const k of nextOrder()) await hit(servers[k]!);
     await readCpu();
   }
-  for (const child of children) child.send('stop');
-  await Promise.all(children.map((c) => c.exited));
   /** CPU µs per request in each block. */
   const perRequest = (s: ServerCpu) => s.cpu.slice(1).map((c, b) => (c - s.cpu[b]!) / perBlock);
   return (['tenant', 'cars'] as const).map((route) => {
@@ -112,10 +137,6 @@ async function httpPhase() {
     const aa = of('aa');
     const limited = of('limited');
     const total = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
-    const median = (xs: number[]) => {
-      const s = [...xs].sort((a, b) => a - b);
-      return s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
-    };
     const ratios = (xs: number[]) => median(xs.map((x, b) => pct(x, base[b]!)));
     return {
       route,
@@ -125,6 +146,53 @@ async function httpPhase() {
       aaBlocks: ratios(aa),
       limitedBlocks: ratios(limited),
       requests: perBlock * HTTP_BLOCKS,
+    };
+  });
+}
+
+/**
+ * Saturated load, as on a busy server: each app in turn is loaded by wrk (1 thread, 16 connections,
+ * X-Forwarded-For from CLIENTS addresses, bench/rate-limit/load.lua) for LOAD_SECONDS, in a fresh random
+ * order each round; the server's CPU time over what wrk completed is its cost per request. Ping-pong
+ * requests find a server asleep and its caches cold; a loaded server runs request after request.
+ */
+async function loadPhase({ list: servers, cpuOf }: Servers) {
+  const script = join(import.meta.dir, 'load.lua');
+  async function load(k: number, seconds: number) {
+    const s = servers[k]!;
+    const before = await cpuOf(k);
+    const wrk = Bun.spawnSync(
+      ['wrk', '-t1', '-c16', `-d${seconds}s`, '-s', script, `http://127.0.0.1:${s.port}${PATHS[s.route]}`],
+      { env: { ...process.env, BENCH_CLIENTS: String(CLIENTS) } },
+    );
+    const after = await cpuOf(k);
+    const m = /requests (\d+) non2xx (\d+) socket (\d+)/.exec(wrk.stdout.toString());
+    if (!m) throw new Error(`wrk gave no summary: ${wrk.stderr.toString()}`);
+    if (Number(m[2]) || Number(m[3])) throw new Error(`${s.route}/${s.name}: ${m[2]} non-2xx, ${m[3]} socket errors`);
+    return { cpu: (after - before) / Number(m[1]), rps: Number(m[1]) / seconds };
+  }
+  for (let k = 0; k < servers.length; k++) await load(k, 2); // warm-up
+  const rounds: { cpu: number; rps: number }[][] = [];
+  const nextOrder = shuffler(servers.length, 0x1b873593);
+  for (let r = 0; r < LOAD_ROUNDS; r++) {
+    const round: { cpu: number; rps: number }[] = [];
+    for (const k of nextOrder()) round[k] = await load(k, LOAD_SECONDS);
+    rounds.push(round);
+  }
+  return (['tenant', 'cars'] as const).map((route) => {
+    const at = (name: string) => servers.findIndex((s) => s.route === route && s.name === name);
+    const [b, a, l] = [at('baseline'), at('aa'), at('limited')];
+    const cpu = (k: number) => median(rounds.map((round) => round[k]!.cpu));
+    const rps = (k: number) => median(rounds.map((round) => round[k]!.rps));
+    const vs = (k: number) => median(rounds.map((round) => pct(round[k]!.cpu, round[b]!.cpu)));
+    return {
+      route,
+      baseline: cpu(b),
+      aa: cpu(a),
+      limited: cpu(l),
+      aaRounds: vs(a),
+      limitedRounds: vs(l),
+      rps: { baseline: rps(b), limited: rps(l) },
     };
   });
 }
@@ -168,26 +236,21 @@ async function main() {
   // (another route's code, say) then favours no variant. A request that was preempted is an outlier
   // the median and the IQM ignore.
   const samples = variants.map(() => new Float64Array(REQUESTS));
-  const order = variants.map((_, k) => k);
-  let seed = 0x9e3779b9;
-  const random = () => {
-    seed = (Math.imul(seed, 1_664_525) + 1_013_904_223) >>> 0;
-    return seed / 2 ** 32;
-  };
+  const nextOrder = shuffler(variants.length, 0x9e3779b9);
   for (let i = 0; i < REQUESTS; i++) {
-    for (let j = order.length - 1; j > 0; j--) {
-      const r = Math.floor(random() * (j + 1));
-      [order[j], order[r]] = [order[r]!, order[j]!];
-    }
-    for (const k of order) {
+    for (const k of nextOrder()) {
       const v = variants[k]!;
       samples[k]![i] = await once(v.app, PATHS[v.route]);
     }
   }
   load.push(loadavg());
   await database.close();
-  const http = HTTP_REQUESTS > 0 ? await httpPhase() : [];
+  const servers = HTTP_REQUESTS > 0 || LOAD_ROUNDS > 0 ? await startServers() : undefined;
+  const http = servers && HTTP_REQUESTS > 0 ? await httpPhase(servers) : [];
   if (http.length) load.push(loadavg());
+  const saturated = servers && LOAD_ROUNDS > 0 ? await loadPhase(servers) : [];
+  if (saturated.length) load.push(loadavg());
+  await servers?.stop();
 
   const rows = ['tenant', 'cars'].map((route) => {
     const of = (name: string) => stats(samples[variants.findIndex((v) => v.route === route && v.name === name)]!);
@@ -212,7 +275,7 @@ async function main() {
     '<!-- rate-limit:start -->',
     '## Rate limiting and tenant resolution (`npm run bench:rate-limit`)',
     '',
-    `Run ${new Date().toISOString()} on ${machine}. Load average (1, 5, 15 min) ${loads[0]} before, ${loads[1]} after the in-process phase${loads[2] ? ` and ${loads[2]} after the HTTP phase` : ''}: the machine is shared, so compare rows of one run.`,
+    `Run ${new Date().toISOString()} on ${machine}. Load average (1, 5, 15 min) ${loads[0]} before, ${loads[1]} after the in-process phase${http.length ? ` and ${loads[2]} after the HTTP phase` : ''}${saturated.length ? `, ${loads.at(-1)} after the load phase` : ''}: the machine is shared, so compare rows of one run.`,
     '',
     `Per route, three apps with src/app.ts's middleware stack run side by side in one process: the **baseline** has its tenant set in advance and no limiter; **tenant + memory limiter** resolves the tenant from the Host header (TTL cache) and takes a token from the \`public\` bucket of the client IP and tenant (default rule; ${CLIENTS} client addresses in turn, so each bucket is cold memory when its client comes back, as with many real clients); the **A/A** row is a second baseline and shows what the method reads when nothing differs. Requests go one at a time through every variant, in a fresh random order each round (${REQUESTS.toLocaleString('en')} per variant, in-process \`app.fetch\`, logging silenced); per-request wall times, median and interquartile mean (IQM).`,
     '',
@@ -228,7 +291,7 @@ async function main() {
     ...(http.length
       ? [
           '',
-          `Over HTTP, as server CPU time per request (${http[0]!.requests.toLocaleString('en')} requests per server, ${HTTP_BLOCKS} blocks): each app behind Bun.serve in its own process, requests sent one at a time by one client in a fresh random order each round, with X-Forwarded-Host and X-Forwarded-For from ${CLIENTS} addresses (TRUST_PROXY, as behind a load balancer). This is the request's whole cost on the server: HTTP parsing and response writing included.`,
+          `Over HTTP, one request at a time, as server CPU time per request (${http[0]!.requests.toLocaleString('en')} requests per server, ${HTTP_BLOCKS} blocks): each app behind Bun.serve in its own process, requests sent one at a time by one client in a fresh random order each round, with X-Forwarded-Host and X-Forwarded-For from ${CLIENTS} addresses (TRUST_PROXY, as behind a load balancer). This is the request's whole cost on the server, HTTP parsing and response writing included, for a server that sleeps between requests (its caches go cold while the other servers run).`,
           '',
           '| route | variant | CPU µs per request | vs baseline (all blocks) | vs baseline (median of blocks) |',
           '| --- | --- | --: | --: | --: |',
@@ -236,6 +299,20 @@ async function main() {
             `| ${label[r.route]} | baseline | ${fmt(r.baseline)} | | |`,
             `| | A/A: baseline again | ${fmt(r.aa)} | ${signed(pct(r.aa, r.baseline))} | ${signed(r.aaBlocks)} |`,
             `| | **tenant + memory limiter** | ${fmt(r.limited)} | **${signed(pct(r.limited, r.baseline))}** (${signed(r.limited - r.baseline, ' µs')}) | **${signed(r.limitedBlocks)}** |`,
+          ]),
+        ]
+      : []),
+    ...(saturated.length
+      ? [
+          '',
+          `Over HTTP under saturated load (wrk: 1 thread, 16 connections, ${LOAD_SECONDS} s per server per round, ${LOAD_ROUNDS} rounds in a fresh random order, X-Forwarded-For from ${CLIENTS} addresses): the same server processes, each loaded in turn; CPU time of the server over the requests wrk completed, median of the rounds. This is a busy server's cost per request; the client shares the machine's cores, so requests per second are shown only for reference.`,
+          '',
+          '| route | variant | CPU µs per request | vs baseline (median of rounds) | requests/s |',
+          '| --- | --- | --: | --: | --: |',
+          ...saturated.flatMap((r) => [
+            `| ${label[r.route]} | baseline | ${fmt(r.baseline)} | | ${r.rps.baseline.toFixed(0)} |`,
+            `| | A/A: baseline again | ${fmt(r.aa)} | ${signed(r.aaRounds)} | |`,
+            `| | **tenant + memory limiter** | ${fmt(r.limited)} | **${signed(r.limitedRounds)}** (${signed(r.limited - r.baseline, ' µs')}) | ${r.rps.limited.toFixed(0)} |`,
           ]),
         ]
       : []),

@@ -72,6 +72,8 @@ export function rateLimit(options: RateLimitOptions): RateLimiter {
   const only = options.methods?.map((m) => m.toUpperCase());
   const [m0, m1] = only ?? [];
   const more = only && only.length > 2 ? new Set(only) : undefined;
+  // The storefront's key, by far the most used, is read inline: no calls through the key object.
+  const ipAndTenant = key === byIpAndTenant;
 
   // What a check needs from deps, read once per deps object (one per app), not on every request.
   let seen: Deps | undefined;
@@ -154,9 +156,6 @@ export function rateLimit(options: RateLimitOptions): RateLimiter {
 
   // Not async functions: on the hot path (memory store, IP key) nothing here needs to wait, and a plain
   // function returning next()'s promise saves the await machinery on every request.
-  // The storefront's key, by far the most used, is read inline: no calls through the key object.
-  const ipAndTenant = key === byIpAndTenant;
-
   function run(c: Context<AppEnv>, next: Next, deps: Deps, nowMs: number, tenant?: Tenant): Promise<void> {
     if (deps !== seen) configure(deps);
     if (only) {

@@ -48,7 +48,8 @@ export function requestContext(options: { deps: Deps }): MiddlewareHandler<AppEn
     const id = incoming && SAFE_ID.test(incoming) ? incoming : uuidv7();
     c.set('requestId', id);
     c.set('deps', deps);
-    c.header('x-request-id', id);
+    // x-request-id is written by fix() on the final response only: set here too, it went into the headers
+    // every response is built from and made each later header operation on them dearer (bench/rate-limit).
     await next();
     const limit = c.get('rateLimit');
     try {

@@ -84,6 +84,9 @@ describe('GET /api/admin/events (live inbox)', () => {
     const res = await t.request('acme.localhost', '/api/admin/events', { token: await tokenFor(t.deps, user) });
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toStartWith('text/event-stream');
+    // A stream's response is written like any other: request id and the admin limiter's headers.
+    expect(res.headers.get('x-request-id')).toBeTruthy();
+    expect(res.headers.get('ratelimit-limit')).toBeTruthy();
     const stream = sseReader(res);
     await stream.until(() => stream.events.some((e) => e.event === 'ready'));
     return stream;

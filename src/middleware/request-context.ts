@@ -52,13 +52,22 @@ export function requestContext(options: { deps: Deps }): MiddlewareHandler<AppEn
     // every response is built from and made each later header operation on them dearer (bench/rate-limit).
     await next();
     const limit = c.get('rateLimit');
-    try {
-      fix(c.res.headers, id, limit);
-    } catch {
-      // Immutable headers (a Response from fetch or Response.redirect): copy it once, then fix the copy.
-      const copy = new Response(c.res.body, c.res);
-      fix(copy.headers, id, limit);
-      c.res = copy;
-    }
+    editResponseHeaders(c, (headers) => fix(headers, id, limit));
   };
+}
+
+/**
+ * Applies `edit` to the headers of the response going out. Immutable headers (a Response from fetch or
+ * Response.redirect) throw on the first change: then the response is copied once and the copy edited.
+ */
+export function editResponseHeaders(c: Context<AppEnv>, edit: (headers: Headers) => void): void {
+  try {
+    edit(c.res.headers);
+  } catch {
+    const copy = new Response(c.res.body, c.res);
+    edit(copy.headers);
+    // Replace, not merge: assigning over a response makes hono copy the old one's headers onto the new.
+    c.res = undefined;
+    c.res = copy;
+  }
 }

@@ -20,23 +20,6 @@ export function firstListItem(value: string): string {
   return comma < 0 ? value : value.slice(0, comma);
 }
 
-const MEMO_LIMIT = 1024;
-const memo = new Map<string, string | null>();
-
-/**
- * normalizeHost for a request's raw Host value, remembered: nearly every request names one of a few hosts,
- * and a lookup costs less than lower-casing and checking the text again (measured in bench/rate-limit).
- * Bounded: at the limit the memo starts over, so a flood of made-up hosts costs memory only up to it.
- */
-export function normalizeRequestHost(raw: string): string | null {
-  const known = memo.get(raw);
-  if (known !== undefined) return known;
-  const host = normalizeHost(raw);
-  if (memo.size >= MEMO_LIMIT) memo.clear();
-  memo.set(raw, host);
-  return host;
-}
-
 /** `acme.localhost` with base `localhost` → `acme`; anything else (base itself, deeper names) → null. */
 export function subdomainSlug(host: string, baseDomain: string): string | null {
   const suffix = `.${baseDomain}`;

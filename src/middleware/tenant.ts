@@ -5,7 +5,7 @@ import type { AppEnv } from '../lib/app-env';
 import type { Clock } from '../lib/clock';
 import type { Deps } from '../lib/deps';
 import { AppError } from '../lib/errors';
-import { firstListItem, normalizeRequestHost } from '../lib/host';
+import { firstListItem, normalizeHost } from '../lib/host';
 import type { TenantCache } from '../lib/tenant-cache';
 import type { RateLimiter } from './rate-limit';
 
@@ -40,7 +40,7 @@ export function rawRequestHost(c: RequestLike, trustProxy: boolean): string {
 
 /** The request's host, normalised (CONTRACT §2); null when it is no valid host name. */
 export function requestHost(c: RequestLike, trustProxy: boolean) {
-  return normalizeRequestHost(rawRequestHost(c, trustProxy));
+  return normalizeHost(rawRequestHost(c, trustProxy));
 }
 
 /**

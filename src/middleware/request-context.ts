@@ -20,9 +20,9 @@ function jsonWithoutCharset(contentType: string | null): boolean {
   return type!.trim().toLowerCase() === 'application/json' && !params.some((p) => /^\s*charset=/i.test(p));
 }
 
-/** Makes the final response comply; sets nothing (so never throws on immutable headers) when it already does. */
+/** Makes the final response comply: its request id, a JSON charset, the recorded rate-limit decision. */
 function fix(headers: Headers, id: string, limit: RateLimitDecision | undefined): void {
-  if (!headers.has('x-request-id')) headers.set('x-request-id', id);
+  headers.set('x-request-id', id);
   if (jsonWithoutCharset(headers.get('content-type'))) headers.set('content-type', JSON_CONTENT_TYPE);
   if (limit) {
     headers.set('RateLimit-Limit', String(limit.limit));
@@ -48,8 +48,8 @@ export function requestContext(options: { deps: Deps }): MiddlewareHandler<AppEn
     const id = incoming && SAFE_ID.test(incoming) ? incoming : uuidv7();
     c.set('requestId', id);
     c.set('deps', deps);
-    // x-request-id is written by fix() on the final response only: set here too, it went into the headers
-    // every response is built from and made each later header operation on them dearer (bench/rate-limit).
+    // x-request-id goes on the final response only (fix): put into the headers every response is built
+    // from, it made each later header operation dearer (bench/rate-limit).
     await next();
     const limit = c.get('rateLimit');
     editResponseHeaders(c, (headers) => fix(headers, id, limit));

@@ -2,11 +2,9 @@
 import type { Context, Next } from 'hono';
 import type { Tenant } from '../../drizzle/schema';
 import type { AppEnv } from '../lib/app-env';
-import type { Clock } from '../lib/clock';
 import type { Deps } from '../lib/deps';
 import { AppError } from '../lib/errors';
 import { firstListItem, normalizeHost } from '../lib/host';
-import type { TenantCache } from '../lib/tenant-cache';
 import type { RateLimiter } from './rate-limit';
 
 /** How long a webhook sender is asked to wait before redelivering to a suspended tenant. */
@@ -74,19 +72,11 @@ export function tenant(options: TenantOptions = {}) {
   }
   // Not an async function: a cache hit (nearly every request) is answered without waiting, from one
   // lookup of the raw host value and one reading of the clock, shared with the limiter.
-  let seen: Deps | undefined;
-  let tenants: TenantCache;
-  let clock: Clock;
   return function tenant(c: Context<AppEnv>, next: Next): Promise<void> {
     const deps = c.get('deps');
-    if (deps !== seen) {
-      seen = deps;
-      tenants = deps.tenants;
-      clock = deps.clock;
-    }
-    const nowMs = clock.ms();
+    const nowMs = deps.clock.ms();
     const raw = rawRequestHost(c, trustProxy);
-    const cached = tenants.peekRaw(raw, nowMs);
+    const cached = deps.tenants.peekRaw(raw, nowMs);
     if (cached !== undefined) return serve(c, next, deps, cached, nowMs);
     return deps.tenants.resolveRaw(raw).then((found) => serve(c, next, deps, found, deps.clock.ms()));
   };

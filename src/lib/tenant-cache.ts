@@ -32,6 +32,11 @@ export class TenantCache {
    * made-up hosts cost memory only up to RAW_HOSTS_LIMIT.
    */
   private byRaw = new Map<string, Entry>();
+  /**
+   * Bumped by invalidate(): a lookup that started before a change may have read the old row, so its answer
+   * is given to the requests that were waiting for it but not cached (as catalogue versions do).
+   */
+  private generation = 0;
   private readonly maxEntries: number;
 
   constructor(private readonly options: TenantCacheOptions) {
@@ -77,18 +82,26 @@ export class TenantCache {
     const now = this.options.clock.ms();
     const pending = this.inflight.get(host);
     if (pending) return pending;
-    const load = this.load(host)
+    const generation = this.generation;
+    const load: Promise<Tenant | null> = this.load(host)
       .then((tenant) => {
-        this.store(host, tenant, now);
+        if (generation === this.generation) this.store(host, tenant, now);
         return tenant;
       })
-      .finally(() => this.inflight.delete(host));
+      .finally(() => {
+        if (this.inflight.get(host) === load) this.inflight.delete(host);
+      });
     this.inflight.set(host, load);
     return load;
   }
 
-  /** Drops every cached host of a tenant (used by in-process changes such as suspension). */
+  /**
+   * Drops every cached host of a tenant (used by in-process changes such as suspension). Lookups already
+   * under way are forgotten too (whatever tenant they are for): a request from now on reads the row again.
+   */
   invalidate(tenantId?: string): void {
+    this.generation++;
+    this.inflight.clear();
     this.byRaw.clear();
     if (!tenantId) {
       this.entries.clear();

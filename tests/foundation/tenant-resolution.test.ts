@@ -179,4 +179,59 @@ describe('tenant cache by raw host value', () => {
     expect((await cache.resolveRaw('ACME.localhost'))?.id).toBe(acmeId);
     expect(cache.peekRaw('ACME.localhost', clock.ms())?.id).toBe(acmeId);
   });
+
+  test('a lookup under way when the tenant changes is not cached: the next request reads the change', async () => {
+    // The first lookup's rows are held back after the query ran, as when a suspension commits while the
+    // answer is on its way; later lookups go straight through.
+    const arrived = Promise.withResolvers<void>();
+    const release = Promise.withResolvers<void>();
+    let held = false;
+    const holdFirstAnswer = <T extends object>(builder: T): T =>
+      new Proxy(builder, {
+        get(target, prop) {
+          const value = Reflect.get(target, prop, target);
+          if (prop === 'then') {
+            return (ok: (v: unknown) => unknown, fail: (e: unknown) => unknown) =>
+              (target as unknown as PromiseLike<unknown>)
+                .then(async (rows) => {
+                  arrived.resolve();
+                  await release.promise;
+                  return rows;
+                })
+                .then(ok, fail);
+          }
+          if (typeof value !== 'function') return value;
+          return (...args: unknown[]) => {
+            const next = value.apply(target, args);
+            return next && typeof next === 'object' ? holdFirstAnswer(next) : next;
+          };
+        },
+      });
+    const db = new Proxy(t.db, {
+      get(target, prop, receiver) {
+        const value = Reflect.get(target, prop, receiver);
+        if (prop !== 'select' || held) return value;
+        held = true;
+        return (...args: unknown[]) => holdFirstAnswer(value.apply(target, args));
+      },
+    });
+    const fresh = new TenantCache({ db, baseDomain: 'localhost', ttlMs: 60_000, clock });
+    const early = fresh.resolveRaw('acme.localhost');
+    await arrived.promise;
+    await t.db.update(tenants).set({ status: 'suspended' }).where(eq(tenants.id, acmeId));
+    try {
+      fresh.invalidate(acmeId);
+      // A request after the change does not wait for the old answer: it reads the row again.
+      expect((await fresh.resolveRaw('ACME.localhost'))?.status).toBe('suspended');
+      release.resolve();
+      // The request that started before the change gets what was read then; it is not cached.
+      expect((await early)?.status).toBe('active');
+      expect(fresh.peekRaw('acme.localhost', clock.ms())?.status).toBe('suspended');
+      expect(fresh.peekRaw('ACME.localhost', clock.ms())?.status).toBe('suspended');
+      expect(fresh.peek('acme.localhost')?.status).toBe('suspended');
+      expect((await fresh.resolveRaw('acme.localhost'))?.status).toBe('suspended');
+    } finally {
+      await t.db.update(tenants).set({ status: 'active' }).where(eq(tenants.id, acmeId));
+    }
+  });
 });

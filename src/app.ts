@@ -7,6 +7,7 @@ import { registerJobMetrics } from './jobs/metrics';
 import type { AppEnv } from './lib/app-env';
 import type { Deps } from './lib/deps';
 import { withAbsoluteUrl } from './lib/host';
+import { trustedProxyHops } from './lib/request-meta';
 import { auth } from './middleware/auth';
 import { bodyLimit } from './middleware/body-limit';
 import { contentType } from './middleware/content-type';
@@ -48,7 +49,7 @@ export function createApp(deps: Deps) {
   app.use(requestContext({ deps }));
   app.use(requestLog());
   app.use(secureHeaders({ crossOriginResourcePolicy: 'cross-origin' }));
-  app.use('/api/*', cors({ origins: env.CORS_ORIGINS, trustProxy: env.TRUST_PROXY }));
+  app.use('/api/*', cors({ origins: env.CORS_ORIGINS, proxyHops: trustedProxyHops(env) }));
   app.use('/webhook/*', bodyLimit({ maxBytes: env.WEBHOOK_BODY_LIMIT_BYTES }), contentType({ allowForm: true }));
   app.use('/api/*', bodyLimit({ maxBytes: env.BODY_LIMIT_BYTES }), contentType());
   //    Webhooks are limited here, before any webhook route is mounted: per provider and sender IP.
@@ -69,23 +70,23 @@ export function createApp(deps: Deps) {
   // 3. Tenant routes: the tenant comes from the host, then the route group's rate limit
   //    (src/lib/rate-limit/config.ts; RATE_LIMIT_OVERRIDES), before JWT. The storefront's limiters run
   //    inside the tenant middleware: one layer on the hottest routes instead of two.
-  const { TRUST_PROXY: trustProxy } = env;
+  const proxyHops = trustedProxyHops(env);
   const publicReads = rateLimit({ group: 'public', key: byIpAndTenant, methods: ['GET', 'HEAD'] });
-  const storefront = tenant({ trustProxy, limit: publicReads });
+  const storefront = tenant({ proxyHops, limit: publicReads });
   app.use('/api/tenant', storefront);
   // '/x/*' also matches '/x' in Hono: one registration covers the list and the detail routes.
   app.use('/api/cars/*', storefront);
   app.use(
     '/api/leads',
-    tenant({ trustProxy, limit: rateLimit({ group: 'inquiries', key: byIpAndTenant, methods: ['POST'] }) }),
+    tenant({ proxyHops, limit: rateLimit({ group: 'inquiries', key: byIpAndTenant, methods: ['POST'] }) }),
   );
-  app.use('/api/admin/*', tenant({ trustProxy }));
+  app.use('/api/admin/*', tenant({ proxyHops }));
   const signIn = rateLimit({ group: 'login', key: byIpAndTenant, methods: ['POST'] });
   app.use('/api/admin/auth/login', signIn);
   app.use('/api/admin/auth/refresh', signIn);
   app.use('/api/admin/*', rateLimit({ group: 'admin', key: byUserOrIp }));
   //    Fonnte webhook on the tenant host; a suspended tenant answers 503 + Retry-After so nothing is lost.
-  app.use('/webhook/fonnte', tenant({ trustProxy, whenSuspended: 'retry' }));
+  app.use('/webhook/fonnte', tenant({ proxyHops, whenSuspended: 'retry' }));
   app.route('/webhook/fonnte', fonnteWebhookRoutes);
 
   //    Public storefront (no auth): ETag + short Cache-Control on reads.

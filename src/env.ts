@@ -29,6 +29,8 @@ export const envSchema = z.object({
 
   BASE_DOMAIN: z.string().toLowerCase().default('localhost'),
   TRUST_PROXY: bool.default(false),
+  /** How many trusted proxies append to X-Forwarded-For in front of the service (with TRUST_PROXY). */
+  TRUST_PROXY_HOPS: z.coerce.number().int().min(1).max(10).default(1),
   CORS_ORIGINS: list.default([]),
   TENANT_CACHE_TTL_MS: z.coerce.number().int().min(0).default(30_000),
   /**

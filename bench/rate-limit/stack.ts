@@ -9,6 +9,7 @@ import { migrateDatabase } from '../../src/db/migrate';
 import { parseEnv } from '../../src/env';
 import type { AppEnv } from '../../src/lib/app-env';
 import type { Deps } from '../../src/lib/deps';
+import { trustedProxyHops } from '../../src/lib/request-meta';
 import { bodyLimit } from '../../src/middleware/body-limit';
 import { contentType } from '../../src/middleware/content-type';
 import { cors } from '../../src/middleware/cors';
@@ -33,11 +34,11 @@ export function stack(deps: Deps, route: Route, limited: boolean, fixedTenant: T
   app.use(requestContext({ deps }));
   app.use(requestLog());
   app.use(secureHeaders({ crossOriginResourcePolicy: 'cross-origin' }));
-  app.use('/api/*', cors({ origins: env.CORS_ORIGINS, trustProxy: env.TRUST_PROXY }));
+  app.use('/api/*', cors({ origins: env.CORS_ORIGINS, proxyHops: trustedProxyHops(env) }));
   app.use('/api/*', bodyLimit({ maxBytes: env.BODY_LIMIT_BYTES }), contentType());
   if (limited) {
     const publicReads = rateLimit({ group: 'public', key: byIpAndTenant, methods: ['GET', 'HEAD'] });
-    app.use(path, tenant({ trustProxy: env.TRUST_PROXY, limit: publicReads }));
+    app.use(path, tenant({ proxyHops: trustedProxyHops(env), limit: publicReads }));
   } else {
     // Not async: the cheapest way to give a route its tenant, so the limited variant's extra cost is all
     // counted (an async wrapper here would add its own cost to the baseline).

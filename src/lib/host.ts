@@ -14,10 +14,20 @@ export function normalizeHost(raw: string | undefined | null): string | null {
   return host;
 }
 
-/** The first entry of a comma-separated header (X-Forwarded-Host, X-Forwarded-For), as it is: no array built. */
-export function firstListItem(value: string): string {
-  const comma = value.indexOf(',');
-  return comma < 0 ? value : value.slice(0, comma);
+/**
+ * The entry of a forwarded list (X-Forwarded-Host, X-Forwarded-For) written by the outermost of `hops`
+ * trusted proxies, as it is (untrimmed, no array built): each proxy appends what it saw, so that is the
+ * `hops`-th entry from the right, or the leftmost when there are fewer. Entries further left came from the
+ * client and are never believed (a client-chosen X-Forwarded-Host would let it poison a cache keyed by Host).
+ */
+export function forwardedEntry(value: string, hops: number): string {
+  let end = value.length;
+  let start = value.lastIndexOf(',', end - 1) + 1;
+  for (let hop = 1; hop < hops && start > 0; hop++) {
+    end = start - 1;
+    start = end > 0 ? value.lastIndexOf(',', end - 1) + 1 : 0;
+  }
+  return start === 0 && end === value.length ? value : value.slice(start, end);
 }
 
 /** `acme.localhost` with base `localhost` → `acme`; anything else (base itself, deeper names) → null. */

@@ -2,15 +2,24 @@
 
 import { getConnInfo as getNodeConnInfo } from '@hono/node-server/conninfo';
 import type { Context } from 'hono';
+import type { Env } from '../env';
 import type { AuditActor, AuditEntry } from '../repositories/audit-logs';
 import type { AppEnv } from './app-env';
-import { firstListItem } from './host';
+import { forwardedClient } from './ip';
 
-export function clientIp(c: Context<AppEnv>, trustProxy: boolean = c.get('deps').env.TRUST_PROXY): string | null {
-  if (trustProxy) {
+/** How many X-Forwarded-For entries, from the right, were written by proxies we trust (0: none). */
+export const trustedProxyHops = (env: Pick<Env, 'TRUST_PROXY' | 'TRUST_PROXY_HOPS'>): number =>
+  env.TRUST_PROXY ? env.TRUST_PROXY_HOPS : 0;
+
+/**
+ * The client's address: behind trusted proxies the one the outermost of them saw (forwardedClient: never
+ * an entry the client could write), otherwise, or when that entry is no address, the socket's.
+ */
+export function clientIp(c: Context<AppEnv>, proxyHops: number = trustedProxyHops(c.get('deps').env)): string | null {
+  if (proxyHops > 0) {
     const xff = c.req.raw.headers.get('x-forwarded-for');
-    const first = xff === null ? '' : firstListItem(xff).trim();
-    if (first) return first;
+    const forwarded = xff === null ? null : forwardedClient(xff, proxyHops);
+    if (forwarded !== null) return forwarded;
   }
   // The runtime's socket address: Bun.serve passes the server as c.env, @hono/node-server the IncomingMessage.
   // (hono/bun is not imported: it touches the Bun global at load time, which breaks the Node entry.)

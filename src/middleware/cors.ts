@@ -16,7 +16,7 @@ const EXPOSE_HEADERS = [
   'Retry-After',
 ];
 
-export function cors(options: { origins: string[]; trustProxy: boolean }): MiddlewareHandler<AppEnv> {
+export function cors(options: { origins: string[]; proxyHops: number }): MiddlewareHandler<AppEnv> {
   const configured = new Set(options.origins.map((o) => o.replace(/\/$/, '').toLowerCase()));
   async function allowOrigin(origin: string, c: Context<AppEnv>): Promise<string | null> {
     if (!origin) return null;
@@ -28,7 +28,7 @@ export function cors(options: { origins: string[]; trustProxy: boolean }): Middl
     } catch {
       return null;
     }
-    const host = requestHost(c, options.trustProxy);
+    const host = requestHost(c, options.proxyHops);
     if (!originHost || !host) return null;
     if (originHost === host) return origin;
     const tenants = c.get('deps').tenants;

@@ -6,9 +6,10 @@ import { bearerClaims } from '../auth/bearer';
 import type { AppEnv } from '../lib/app-env';
 import type { Deps } from '../lib/deps';
 import { AppError } from '../lib/errors';
+import { addressBucket } from '../lib/ip';
 import { RATE_LIMIT_GROUPS, type RateLimitGroup, type RateLimitRule } from '../lib/rate-limit/config';
 import type { RateLimitDecision, RateLimitStore } from '../lib/rate-limit/store';
-import { clientIp } from '../lib/request-meta';
+import { clientIp, trustedProxyHops } from '../lib/request-meta';
 import { requestLogger } from './request-context';
 
 /**
@@ -18,8 +19,11 @@ import { requestLogger } from './request-context';
 export type RateLimitKey = {
   /** The partition: the host's tenant, or the webhook provider. */
   scope(c: Context<AppEnv>): string;
-  /** The client within it: an IP address or a signed-in user. */
-  subject(c: Context<AppEnv>, trustProxy: boolean): string | Promise<string>;
+  /**
+   * The client within it: an address's bucket (src/lib/ip.ts) or a signed-in user. `proxyHops`: how many
+   * trusted proxies wrote X-Forwarded-For (0: none).
+   */
+  subject(c: Context<AppEnv>, proxyHops: number): string | Promise<string>;
 };
 
 /**
@@ -38,7 +42,7 @@ export type RateLimitOptions = {
 };
 
 // c.get() rather than c.var here: this runs on every limited request, and c.var copies all variables.
-const ip = (c: Context<AppEnv>, trustProxy: boolean) => clientIp(c, trustProxy) ?? 'unknown';
+const ip = (c: Context<AppEnv>, proxyHops: number) => addressBucket(clientIp(c, proxyHops));
 const tenantId = (c: Context<AppEnv>) => c.get('tenant').id;
 
 /** Per client IP within the host's tenant (storefront reads, inquiries, sign-in). */
@@ -50,9 +54,9 @@ export const byIpAndTenant: RateLimitKey = { scope: tenantId, subject: ip };
  */
 export const byUserOrIp: RateLimitKey = {
   scope: tenantId,
-  subject: async (c, trustProxy) => {
+  subject: async (c, proxyHops) => {
     const claims = await bearerClaims(c);
-    return claims && claims.tid === c.get('tenant').id ? `u:${claims.sub}` : `ip:${ip(c, trustProxy)}`;
+    return claims && claims.tid === c.get('tenant').id ? `u:${claims.sub}` : `ip:${ip(c, proxyHops)}`;
   },
 };
 
@@ -78,13 +82,13 @@ export function rateLimit(options: RateLimitOptions): RateLimiter {
   // What a check needs from deps, read once per deps object (one per app), not on every request.
   let seen: Deps | undefined;
   let rule: RateLimitRule | null = null;
-  let trustProxy = false;
+  let proxyHops = 0;
   let store: RateLimitStore;
   function configure(deps: Deps) {
     seen = deps;
     store = deps.rateLimiter;
     rule = deps.env.rateLimits[group] ?? null;
-    trustProxy = deps.env.TRUST_PROXY;
+    proxyHops = trustedProxyHops(deps.env);
   }
 
   // When two groups limit one route (sign-in is also an admin route), the headers report the one with
@@ -165,10 +169,10 @@ export function rateLimit(options: RateLimitOptions): RateLimiter {
     if (!rule) return next();
     if (ipAndTenant) {
       const scope = (tenant ?? c.get('tenant')).id;
-      return check(c, next, store, scope, clientIp(c, trustProxy) ?? 'unknown', rule, nowMs);
+      return check(c, next, store, scope, ip(c, proxyHops), rule, nowMs);
     }
     const scope = key.scope(c);
-    const subject = key.subject(c, trustProxy);
+    const subject = key.subject(c, proxyHops);
     return typeof subject === 'string'
       ? check(c, next, store, scope, subject, rule, nowMs)
       : checkLater(c, next, store, scope, subject, rule, nowMs);

@@ -4,15 +4,15 @@ import type { Tenant } from '../../drizzle/schema';
 import type { AppEnv } from '../lib/app-env';
 import type { Deps } from '../lib/deps';
 import { AppError } from '../lib/errors';
-import { firstListItem, normalizeHost } from '../lib/host';
+import { forwardedEntry, normalizeHost } from '../lib/host';
 import type { RateLimiter } from './rate-limit';
 
 /** How long a webhook sender is asked to wait before redelivering to a suspended tenant. */
 export const SUSPENDED_RETRY_AFTER_SECONDS = 300;
 
 export type TenantOptions = {
-  /** Honour X-Forwarded-Host (only behind a proxy that sets it). */
-  trustProxy?: boolean;
+  /** Trusted proxies in front (TRUST_PROXY_HOPS with TRUST_PROXY, src/lib/request-meta.ts): 0 ignores X-Forwarded-Host. */
+  proxyHops?: number;
   /**
    * What a suspended tenant gets: `forbid` (403 tenant_suspended, the default), `retry` (503 unavailable
    * with Retry-After, for webhooks: the sender redelivers later and nothing is lost) or `allow`.
@@ -28,17 +28,17 @@ export type TenantOptions = {
 
 type RequestLike = { req: { raw: Request; url: string } };
 
-/** The request's host as sent: the first X-Forwarded-Host item behind a trusted proxy, else Host. */
-export function rawRequestHost(c: RequestLike, trustProxy: boolean): string {
+/** The request's host as sent: behind trusted proxies the X-Forwarded-Host entry the outermost wrote, else Host. */
+export function rawRequestHost(c: RequestLike, proxyHops: number): string {
   const headers = c.req.raw.headers;
-  const forwarded = trustProxy ? headers.get('x-forwarded-host') : null;
-  if (forwarded !== null) return firstListItem(forwarded);
+  const forwarded = proxyHops > 0 ? headers.get('x-forwarded-host') : null;
+  if (forwarded !== null) return forwardedEntry(forwarded, proxyHops);
   return headers.get('host') ?? new URL(c.req.url).host;
 }
 
 /** The request's host, normalised (CONTRACT §2); null when it is no valid host name. */
-export function requestHost(c: RequestLike, trustProxy: boolean) {
-  return normalizeHost(rawRequestHost(c, trustProxy));
+export function requestHost(c: RequestLike, proxyHops: number) {
+  return normalizeHost(rawRequestHost(c, proxyHops));
 }
 
 /**
@@ -62,7 +62,7 @@ export function assertTenantServing(
 }
 
 export function tenant(options: TenantOptions = {}) {
-  const trustProxy = options.trustProxy ?? false;
+  const proxyHops = options.proxyHops ?? 0;
   const whenSuspended = options.whenSuspended ?? 'forbid';
   const limit = options.limit;
   function serve(c: Context<AppEnv>, next: Next, deps: Deps, found: Tenant | null, nowMs: number): Promise<void> {
@@ -75,7 +75,7 @@ export function tenant(options: TenantOptions = {}) {
   return function tenant(c: Context<AppEnv>, next: Next): Promise<void> {
     const deps = c.get('deps');
     const nowMs = deps.clock.ms();
-    const raw = rawRequestHost(c, trustProxy);
+    const raw = rawRequestHost(c, proxyHops);
     const cached = deps.tenants.peekRaw(raw, nowMs);
     if (cached !== undefined) return serve(c, next, deps, cached, nowMs);
     return deps.tenants.resolveRaw(raw).then((found) => serve(c, next, deps, found, deps.clock.ms()));

@@ -87,7 +87,7 @@ describe('CORS', () => {
   test('a response whose headers are immutable is copied, then gets its CORS headers', async () => {
     const app = new Hono<AppEnv>();
     app.use(requestContext({ deps: t.deps }));
-    app.use(cors({ origins: ['https://shop.example'], trustProxy: false }));
+    app.use(cors({ origins: ['https://shop.example'], proxyHops: 0 }));
     app.get('/locked', () => {
       const res = new Response('{"ok":true}', { headers: { 'content-type': 'application/json', vary: 'Accept' } });
       for (const method of ['set', 'append', 'delete'] as const) {

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'bun:test';
 import { eq } from 'drizzle-orm';
 import { tenants } from '../../drizzle/schema';
 import { manualClock } from '../../src/lib/clock';
-import { firstListItem, normalizeHost } from '../../src/lib/host';
+import { forwardedEntry, normalizeHost } from '../../src/lib/host';
 import { TenantCache } from '../../src/lib/tenant-cache';
 import { createTenant, createTestApp, json, type TestApp } from '../helpers/app';
 
@@ -67,10 +67,15 @@ describe('tenant resolution by host', () => {
     expect(ignored.status).toBe(404);
     const proxied = await createTestApp({ database: t.database, env: { TRUST_PROXY: 'true' } });
     const res = await proxied.request('internal-lb:8080', '/api/tenant', {
-      headers: { 'x-forwarded-host': 'acme.localhost, lb.local' },
+      headers: { 'x-forwarded-host': 'acme.localhost' },
     });
     expect(res.status).toBe(200);
     expect((await json(res)).data.slug).toBe('acme');
+    // Behind one proxy that appends, an entry before its own came from the client: not believed.
+    const spoofed = await proxied.request('internal-lb:8080', '/api/tenant', {
+      headers: { 'x-forwarded-host': 'acme.localhost, nobody.localhost' },
+    });
+    expect(spoofed.status).toBe(404);
   });
 
   test('a cached lookup costs no database query; a change takes effect after the TTL', async () => {
@@ -106,11 +111,16 @@ describe('host normalisation helpers', () => {
     }
   });
 
-  test('firstListItem takes the first entry of a forwarded list, untrimmed', () => {
-    expect(firstListItem('203.0.113.7')).toBe('203.0.113.7');
-    expect(firstListItem('203.0.113.7, 10.0.0.1')).toBe('203.0.113.7');
-    expect(firstListItem(' a.example ,b.example')).toBe(' a.example ');
-    expect(firstListItem(',x')).toBe('');
+  test('forwardedEntry takes the entry the outermost trusted proxy wrote (hops from the right), untrimmed', () => {
+    expect(forwardedEntry('203.0.113.7', 1)).toBe('203.0.113.7');
+    expect(forwardedEntry('203.0.113.7', 3)).toBe('203.0.113.7');
+    expect(forwardedEntry('spoofed, 203.0.113.7', 1)).toBe(' 203.0.113.7');
+    expect(forwardedEntry('a, b ,c', 2)).toBe(' b ');
+    expect(forwardedEntry('a, b ,c', 3)).toBe('a');
+    expect(forwardedEntry('a, b ,c', 9)).toBe('a');
+    expect(forwardedEntry('x,', 1)).toBe('');
+    expect(forwardedEntry(',x', 2)).toBe('');
+    expect(forwardedEntry('', 1)).toBe('');
   });
 });
 

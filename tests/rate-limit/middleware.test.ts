@@ -98,6 +98,27 @@ describe('rate-limit middleware', () => {
     expect((await get('/api/tenant', freshIp())).status).toBe(200);
   });
 
+  test('the client is the address the proxy appended: entries the client wrote before it are not believed', async () => {
+    const ip = freshIp();
+    for (let i = 0; i < 3; i++) expect((await get('/api/tenant', `10.9.9.${i}, ${ip}`)).status).toBe(200);
+    expect((await get('/api/tenant', `203.0.113.99,${ip}`)).status).toBe(429);
+    // Not an address (a misbehaving proxy, or none): the socket address counts, never the text.
+    const junk = await get('/api/tenant', `${freshIp()}, not-an-ip`);
+    expect(junk.status).toBe(200);
+    expect(junk.headers.get('ratelimit-remaining')).toBe('2');
+  });
+
+  test('IPv6 clients are limited per /64; an IPv4-mapped address is its IPv4 address', async () => {
+    for (const ip of ['2001:db8:1:2::1', '2001:db8:1:2::2', '[2001:DB8:1:2:ffff::3]:443']) {
+      expect((await get('/api/tenant', ip)).status).toBe(200);
+    }
+    expect((await get('/api/tenant', '2001:db8:1:2:abcd::9')).status).toBe(429);
+    expect((await get('/api/tenant', '2001:db8:1:3::1')).status).toBe(200); // the next /64
+    const v4 = freshIp();
+    for (let i = 0; i < 3; i++) await get('/api/tenant', i % 2 ? v4 : `::ffff:${v4}`);
+    expect((await get('/api/tenant', `::ffff:${v4}`)).status).toBe(429);
+  });
+
   test('inquiries: POST /api/leads is limited, reads are not counted there', async () => {
     const ip = freshIp();
     const post = () => get('/api/leads', ip, 'acme.localhost', { method: 'POST', json: { name: 'Budi' } });
@@ -169,6 +190,27 @@ describe('rate-limit middleware', () => {
     expect((await get('/webhook/fonnte/xyz', ip, 'localhost', { method: 'POST' })).status).toBe(429);
     expect((await get('/webhook/ghl', ip, 'localhost', { method: 'POST' })).status).not.toBe(429);
   });
+
+  test('TRUST_PROXY_HOPS=2: the client is the second address from the right, the host the second entry', async () => {
+    const two = await createTestApp({
+      env: { TRUST_PROXY: 'true', TRUST_PROXY_HOPS: '2', RATE_LIMIT_OVERRIDES: 'public:2/1m' },
+    });
+    try {
+      await createTenant(two.deps, { slug: 'acme' });
+      const hit = (xff: string) =>
+        two.request('internal-lb:8080', '/api/tenant', {
+          headers: { 'x-forwarded-for': xff, 'x-forwarded-host': 'evil.localhost, acme.localhost, lb.internal' },
+        });
+      const first = await hit('1.1.1.1, 198.51.100.200, 10.0.0.2');
+      expect(first.status).toBe(200);
+      expect((await json(first)).data.slug).toBe('acme');
+      expect((await hit('2.2.2.2, 198.51.100.200, 10.0.0.3')).status).toBe(200);
+      expect((await hit('198.51.100.200, 10.0.0.4')).status).toBe(429);
+      expect((await hit('198.51.100.201, 10.0.0.2')).status).toBe(200);
+    } finally {
+      await two.close();
+    }
+  }, 120_000);
 
   test('unlimited routes carry no RateLimit headers', async () => {
     const res = await t.request('acme.localhost', '/health');

@@ -3,8 +3,9 @@
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test';
 import { sql } from 'drizzle-orm';
 import { queryRows } from '../../src/db/client';
+import { parseIpv4 } from '../../src/lib/ip';
 import type { RateLimitRule } from '../../src/lib/rate-limit/config';
-import { MemoryRateLimitStore, parseIpv4 } from '../../src/lib/rate-limit/memory-store';
+import { MemoryRateLimitStore } from '../../src/lib/rate-limit/memory-store';
 import { PostgresRateLimitStore } from '../../src/lib/rate-limit/postgres-store';
 import type { RateLimitStore } from '../../src/lib/rate-limit/store';
 import { createTestDatabase, type TestDatabase } from '../helpers/db';

@@ -1,6 +1,7 @@
 // In-process token buckets: the default store. Memory stays bounded: a bucket that has refilled to
 // capacity is the same as no bucket, so those are swept, and at `maxKeys` buckets are dropped to make room
 // (oldest scope first; within it, the buckets nearest to full).
+import { parseIpv4 } from '../ip';
 import { RATE_LIMIT_GROUPS, type RateLimitGroup, type RateLimitRule } from './config';
 import { ceilSeconds, type RateLimitDecision, type RateLimitStore } from './store';
 
@@ -8,32 +9,6 @@ import { ceilSeconds, type RateLimitDecision, type RateLimitStore } from './stor
 // capacity − (fullAt − t) / interval, where interval is the time one token takes to come back, so
 // taking a token moves fullAt one interval later (the GCRA form of a token bucket): a check is one
 // subtraction and a comparison, and refill needs no bookkeeping.
-
-/** Parses a canonical dotted-quad IPv4 address ("203.0.113.7") to 0..2³²−1; anything else is −1. */
-export function parseIpv4(text: string): number {
-  const length = text.length;
-  if (length < 7 || length > 15) return -1;
-  let value = 0;
-  let part = 0;
-  let digits = 0;
-  let dots = 0;
-  for (let i = 0; i < length; i++) {
-    const ch = text.charCodeAt(i);
-    if (ch === 46) {
-      if (digits === 0 || ++dots > 3) return -1;
-      value = value * 256 + part;
-      part = 0;
-      digits = 0;
-    } else if (ch >= 48 && ch <= 57) {
-      if (digits > 0 && part === 0) return -1; // a leading zero is not canonical
-      part = part * 10 + (ch - 48);
-      if (++digits > 3 || part > 255) return -1;
-    } else {
-      return -1;
-    }
-  }
-  return dots === 3 && digits > 0 ? value * 256 + part : -1;
-}
 
 /**
  * A bucket of a subject other than an IPv4 address (IPv6, a user): a one-field object updated in place:

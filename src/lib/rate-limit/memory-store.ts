@@ -1,6 +1,6 @@
 // In-process token buckets: the default store. Memory stays bounded: a bucket that has refilled to
 // capacity is the same as no bucket, so those are swept, and at `maxKeys` buckets are dropped to make room
-// (oldest scope first; within it, the buckets nearest to full).
+// (oldest scope first; within it, other subjects in the order they came, then the IPv4 buckets nearest to full).
 import { parseIpv4 } from '../ip';
 import { RATE_LIMIT_GROUPS, type RateLimitGroup, type RateLimitRule } from './config';
 import { ceilSeconds, type RateLimitDecision, type RateLimitStore } from './store';
@@ -194,7 +194,10 @@ export class MemoryRateLimitStore implements RateLimitStore {
     this.count++;
   }
 
-  /** Drops refilled buckets; if still at the bound, more: oldest scopes first, nearest to full within. */
+  /**
+   * Drops refilled buckets; if still at the bound, more: oldest scopes first; within one, other subjects
+   * oldest first, then the IPv4 buckets nearest to full.
+   */
   sweep(nowMs: number): void {
     this.lastSweep = nowMs;
     for (const scopes of Object.values(this.groups)) {

@@ -1,6 +1,21 @@
 // Calendar days in a tenant's time zone: date filters (`from=2026-03-01`) mean that day where the
 // dealership is, not in UTC. Intl does the zone arithmetic, so DST zones work as well as Asia/Jakarta.
+import { z } from 'zod';
+
 const DATE_ONLY = /^\d{4}-\d{2}-\d{2}$/;
+
+/** The years a date filter may name: the zone arithmetic below (a day after, a day before) stays in range. */
+const FIRST_YEAR = 1900;
+const LAST_YEAR = 9998;
+
+/**
+ * A `from`/`to` filter: a date (YYYY-MM-DD, a day in the tenant time zone) or an ISO date-time with an
+ * offset, in the years 1900–9998 (`9999-12-31` as "no end" is refused by name rather than overflowing).
+ */
+export const dateFilter = z.union([z.iso.date(), z.iso.datetime({ offset: true })]).refine((value) => {
+  const year = Number(value.slice(0, 4));
+  return year >= FIRST_YEAR && year <= LAST_YEAR;
+}, `A date in the years ${FIRST_YEAR}–${LAST_YEAR}`);
 
 export const isDateOnly = (value: string) => DATE_ONLY.test(value);
 

@@ -103,6 +103,29 @@ describe('lead stats and outbound messages', () => {
         expect({ q, status: res.status }).toEqual({ q, status: 400 });
       }
     });
+
+    test('dates outside the years 1900–9998 are 400 naming the field (they overflowed the day arithmetic: 500)', async () => {
+      for (const [q, field] of [
+        ['to=9999-12-31', 'to'],
+        ['to=9999-12-31T23:59:59.999-23:59', 'to'],
+        ['to=0000-01-01T00:00:00%2B14:00', 'to'],
+        ['from=1899-12-31&to=1900-01-02', 'from'],
+      ] as const) {
+        for (const path of ['/api/admin/leads/stats', '/api/admin/leads', '/api/admin/audit-logs']) {
+          const res = await get(`${path}?${q}`);
+          const error = (await json(res)).error;
+          expect({ path, q, status: res.status, fields: error?.details?.map((d: { path: string }) => d.path) }).toEqual(
+            {
+              path,
+              q,
+              status: 400,
+              fields: [field],
+            },
+          );
+        }
+      }
+      expect((await get('/api/admin/leads/stats?from=9998-12-01&to=9998-12-31')).status).toBe(200);
+    });
   });
 
   describe('POST /api/admin/leads/:id/messages', () => {

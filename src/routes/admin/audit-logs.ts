@@ -7,11 +7,9 @@ import type { AppEnv } from '../../lib/app-env';
 import { validationFailed } from '../../lib/errors';
 import { pageMeta, paginationShape } from '../../lib/pagination';
 import { validate } from '../../lib/validate';
-import { rangeBound } from '../../lib/zoned-time';
+import { dateFilter, rangeBound } from '../../lib/zoned-time';
 import { requireRole } from '../../middleware/require-role';
 import { listAuditLogs } from '../../repositories/audit-logs';
-
-const dateOrTime = z.union([z.iso.date(), z.iso.datetime({ offset: true })]);
 
 const listQuery = z.object({
   ...paginationShape,
@@ -21,10 +19,10 @@ const listQuery = z.object({
     .max(100)
     .optional(),
   actorId: z.uuid().optional(),
-  from: dateOrTime
+  from: dateFilter
     .optional()
     .describe('At or after; a date (YYYY-MM-DD) is the start of that day in the tenant time zone'),
-  to: dateOrTime.optional().describe('Before; a date includes that whole day in the tenant time zone'),
+  to: dateFilter.optional().describe('Before; a date includes that whole day in the tenant time zone'),
 });
 
 export function auditLogView(row: AuditLog) {

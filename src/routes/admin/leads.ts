@@ -11,7 +11,7 @@ import { forbidden, notFound, validationFailed } from '../../lib/errors';
 import { pageMeta, paginationShape } from '../../lib/pagination';
 import { auditContext } from '../../lib/request-meta';
 import { validate } from '../../lib/validate';
-import { addDays, isDateOnly, rangeBound, zonedDate } from '../../lib/zoned-time';
+import { addDays, dateFilter, isDateOnly, rangeBound, zonedDate } from '../../lib/zoned-time';
 import { requireRole } from '../../middleware/require-role';
 import { recordAudit } from '../../repositories/audit-logs';
 import { findLead, type LeadPatch, type LeadViewer, leadStats, listLeads, updateLead } from '../../repositories/leads';
@@ -24,9 +24,6 @@ export const viewerOf = (c: Context<AppEnv>): LeadViewer => ({ userId: c.var.aut
 
 export const idParam = z.object({ id: z.uuid() });
 
-const isoDate = z.iso.date();
-const dateOrTime = z.union([isoDate, z.iso.datetime({ offset: true })]);
-
 const listQuery = z.object({
   ...paginationShape,
   status: z.enum(leadStatus.enumValues).optional(),
@@ -38,14 +35,14 @@ const listQuery = z.object({
   tag: z.string().trim().toLowerCase().min(1).max(40).optional(),
   carId: z.uuid().optional(),
   q: z.string().trim().min(1).max(100).optional().describe('Search name, phone or email'),
-  from: dateOrTime.optional().describe('Created at or after; a date is that day in the tenant time zone'),
-  to: dateOrTime.optional().describe('Created at or before; a date includes that whole day'),
+  from: dateFilter.optional().describe('Created at or after; a date is that day in the tenant time zone'),
+  to: dateFilter.optional().describe('Created at or before; a date includes that whole day'),
   sort: z.enum(['newest', 'oldest', 'last_message', 'score', 'name']).default('newest'),
 });
 
 const statsQuery = z.object({
-  from: dateOrTime.optional().describe('First day (tenant time zone) or an instant; default 29 days before `to`'),
-  to: dateOrTime.optional().describe('Last day, inclusive (tenant time zone), or an instant; default today'),
+  from: dateFilter.optional().describe('First day (tenant time zone) or an instant; default 29 days before `to`'),
+  to: dateFilter.optional().describe('Last day, inclusive (tenant time zone), or an instant; default today'),
 });
 
 const tag = z

@@ -1,7 +1,8 @@
 // The one request validator: @hono/zod-validator, failures thrown as AppError (so onError renders them),
 // and the schema registered with hono-openapi so /openapi.json is generated from this same schema.
-// Before zod sees anything, input nested absurdly deep or holding NUL characters is refused: the first
-// overflows recursive code downstream (JSON stringify), the second is rejected by Postgres text (22021).
+// Before zod sees anything, input nested absurdly deep, holding NUL characters or lone UTF-16 surrogates
+// is refused: the first overflows recursive code downstream (JSON stringify), the others are rejected by
+// Postgres text and jsonb (22021, 22P05).
 import { zValidator } from '@hono/zod-validator';
 import type { Context, ValidationTargets } from 'hono';
 import { resolver, uniqueSymbol } from 'hono-openapi';
@@ -37,7 +38,7 @@ function pathOf(trail: Trail): string {
 }
 
 /**
- * Depth and NUL problems in a parsed input, found iteratively (a 100 000-deep array costs 33 steps, not a
+ * Depth, NUL and lone-surrogate problems in a parsed input, found iteratively (a 100 000-deep array costs 33 steps, not a
  * stack overflow). Paths are only built for problems, so a large clean body costs one pass and no strings.
  */
 export function inputProblems(value: unknown, maxDepth = MAX_INPUT_DEPTH): ErrorDetail[] {
@@ -47,6 +48,8 @@ export function inputProblems(value: unknown, maxDepth = MAX_INPUT_DEPTH): Error
     const [v, trail, depth] = stack.pop()!;
     if (typeof v === 'string') {
       if (v.includes('\u0000')) problems.push({ path: pathOf(trail), message: 'Must not contain NUL characters' });
+      // A lone UTF-16 surrogate (`"\ud83d"` alone in JSON) is text no encoding can store.
+      else if (!v.isWellFormed()) problems.push({ path: pathOf(trail), message: 'Must be valid Unicode text' });
       continue;
     }
     if (v === null || typeof v !== 'object') continue;
@@ -67,6 +70,10 @@ export function inputProblems(value: unknown, maxDepth = MAX_INPUT_DEPTH): Error
       const at = { key, parent: trail };
       if (key.includes('\u0000')) {
         problems.push({ path: pathOf(at).replaceAll('\u0000', '\\u0000'), message: 'Keys must not contain NUL' });
+        continue;
+      }
+      if (!key.isWellFormed()) {
+        problems.push({ path: pathOf(at).toWellFormed(), message: 'Keys must be valid Unicode text' });
         continue;
       }
       stack.push([(v as Record<string, unknown>)[key], at, depth + 1]);

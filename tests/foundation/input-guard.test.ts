@@ -76,6 +76,22 @@ describe('input guard', () => {
     expect((await json(res)).error.details[0].path).toBe('name');
   });
 
+  test('a lone surrogate (half an emoji) in a value or a key → 400 naming the path; whole emoji pass', async () => {
+    const body = `{"anything":{"note":"ok \\ud83d","\\udc00k":1,"fine":"\u{1F697}"}}`;
+    const res = await t.request('acme.localhost', '/api/probe', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body,
+    });
+    expect(res.status).toBe(400);
+    const details = (await json(res)).error.details;
+    expect(details).toContainEqual({ path: 'anything.note', message: 'Must be valid Unicode text' });
+    expect(details).toContainEqual({ path: 'anything.\ufffdk', message: 'Keys must be valid Unicode text' });
+    expect(details).toHaveLength(2);
+    const car = await t.request('acme.localhost', '/api/probe', { method: 'POST', json: { anything: '\u{1F697}' } });
+    expect(car.status).toBe(200);
+  });
+
   test('malformed JSON is still malformed_json; nesting within the limit passes', async () => {
     const bad = await t.request('acme.localhost', '/api/probe', {
       method: 'POST',

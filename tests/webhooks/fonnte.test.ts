@@ -221,4 +221,18 @@ describe('Fonnte webhook', () => {
     await t.db.delete(integrations).where(eq(integrations.id, other.integration.id));
     expect((await post(other.path, incoming(), other.host)).status).toBe(401);
   });
+
+  test('half an emoji (a lone surrogate) in a message is kept as U+FFFD, not refused: the message is not lost', async () => {
+    // JSON.stringify writes a lone surrogate as the escape \ud83d, as a sender that cut the text would.
+    const body = JSON.stringify(incoming({ sender: '6281234500077', message: 'Mau tanya \ud83d', inboxid: '5577' }));
+    expect(body).toContain('\\ud83d');
+    const res = await t.request(acme.host, acme.path, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body,
+    });
+    expect(res.status).toBe(200);
+    const [message] = await t.db.select().from(messages).where(eq(messages.providerMessageId, '5577'));
+    expect(message?.body).toBe('Mau tanya \ufffd');
+  });
 });

@@ -238,11 +238,22 @@ export async function updateIntegration(
     if (!template) throw new AppError('conflict', 'The template of this integration no longer exists');
     const { values: secrets } = openSecrets(deps.secrets, current);
     const merged: PlainConfig = { ...current.config, ...secrets };
+    const given = new Set<string>();
     for (const [key, value] of Object.entries(patch.config)) {
       if (value === null) delete merged[key];
       else if (isMaskedEcho(value) && template.secretFields.includes(key)) continue;
-      else merged[key] = value;
+      else {
+        merged[key] = value;
+        given.add(key);
+      }
       changedFields.push(`config.${key}`);
+    }
+    // The secrets go wherever baseUrl points. A new destination must come with the secrets themselves:
+    // otherwise anyone who may edit the integration (an admin, a stolen token) could have the stored ones
+    // sent to a server of theirs by the next connection test or job. (Back to the provider's default is safe.)
+    const destination = (config: PlainConfig) => (typeof config.baseUrl === 'string' ? config.baseUrl : '');
+    if (destination(merged) !== '' && destination(merged) !== destination(current.config)) {
+      for (const field of template.secretFields) if (!given.has(field)) delete merged[field];
     }
     const checked = await checkConfig(deps, template, merged);
     // Re-encrypting every secret also moves old values onto the current key (rotation).

@@ -181,6 +181,7 @@ describe('base URL guard without ALLOW_PRIVATE_INTEGRATION_URLS', () => {
     const id = (await json(created)).data.id;
     const patched = await api(t, acme).patch(`/integrations/${id}`, { config: { baseUrl: 'http://192.168.1.1' } });
     expect(patched.status).toBe(400);
-    expect((await json(patched)).error.details[0].path).toBe('/config/baseUrl');
+    // (The device token is asked for again too: stored secrets never follow a new baseUrl.)
+    expect((await json(patched)).error.details.map((d: { path: string }) => d.path)).toContain('/config/baseUrl');
   });
 });

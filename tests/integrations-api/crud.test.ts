@@ -162,6 +162,47 @@ describe('integrations API', () => {
     expect((await json(invalid)).error.details).toEqual([{ path: '/config/apiKey', message: 'is required' }]);
   });
 
+  test('stored secrets never follow a new baseUrl: the secrets must be sent again with it', async () => {
+    const received: string[] = [];
+    const attacker = Bun.serve({
+      port: 0,
+      hostname: '127.0.0.1',
+      fetch(req) {
+        received.push(req.headers.get('authorization') ?? '');
+        return Response.json({ object: 'list', data: [] });
+      },
+    });
+    try {
+      const created = await json(
+        await api(t, acme).post('/integrations', {
+          template: 'openai',
+          config: { apiKey: 'sk-owner-only-0123456789' },
+        }),
+      );
+      const id = created.data.id;
+      const moved = await api(t, acme).patch(`/integrations/${id}`, {
+        config: { baseUrl: `http://127.0.0.1:${attacker.port}/v1` },
+      });
+      expect(moved.status).toBe(400);
+      expect((await json(moved)).error.details).toEqual([{ path: '/config/apiKey', message: 'is required' }]);
+      const echoed = await api(t, acme).patch(`/integrations/${id}`, {
+        config: { baseUrl: `http://127.0.0.1:${attacker.port}/v1`, apiKey: '••••6789' },
+      });
+      expect(echoed.status).toBe(400);
+      await api(t, acme).post(`/integrations/${id}/test`, {});
+      expect(received).toEqual([]);
+      // With the key itself, the new address is taken (it is the sender's own key that goes there).
+      const withKey = await api(t, acme).patch(`/integrations/${id}`, {
+        config: { baseUrl: `http://127.0.0.1:${attacker.port}/v1`, apiKey: 'sk-new-key-for-proxy-4321' },
+      });
+      expect(withKey.status).toBe(200);
+      await api(t, acme).post(`/integrations/${id}/test`, {});
+      expect(received).toEqual(['Bearer sk-new-key-for-proxy-4321']);
+    } finally {
+      attacker.stop(true);
+    }
+  });
+
   test('status: pending cannot be paused (409 invalid_transition); active can', async () => {
     const list = await json(await api(t, other).get('/integrations'));
     const id = list.data.find((d: { template: string }) => d.template === 'openai').id;

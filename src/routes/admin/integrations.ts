@@ -38,7 +38,9 @@ const patchBody = z.strictObject({
   config: config
     .optional()
     .describe(
-      'Merged into the stored config. `null` removes an optional field; a secret sent back masked ("••••1a2b") is kept.',
+      'Merged into the stored config. `null` removes an optional field; a secret sent back masked ("••••1a2b") is kept, ' +
+        'except when `baseUrl` changes to a new address: then every secret must be sent again in full (stored secrets ' +
+        'never follow a new destination).',
     ),
   status: z
     .literal('disconnected')

@@ -116,17 +116,17 @@ async function checkConfig(
   template: IntegrationTemplate,
   config: PlainConfig,
 ): Promise<{ config: PlainConfig; externalAccountId: string | null }> {
+  const urlProblem = await baseUrlProblem(config.baseUrl, { env: deps.env });
+  const urlDetails = urlProblem ? [{ path: configPointer('/baseUrl'), message: urlProblem }] : [];
   const problems = validateIntegrationConfig(template.configSchema, config);
   if (problems.length > 0) {
     throw validationFailed(
-      problems.map((p) => ({ path: configPointer(p.path), message: p.message })),
+      [...problems.map((p) => ({ path: configPointer(p.path), message: p.message })), ...urlDetails],
       'Integration config does not match the template',
     );
   }
   const normalised = normaliseConfig(template.name, config);
-  const details = normalised.ok ? [] : [...normalised.details];
-  const urlProblem = await baseUrlProblem(config.baseUrl, { env: deps.env });
-  if (urlProblem) details.push({ path: configPointer('/baseUrl'), message: urlProblem });
+  const details = normalised.ok ? [...urlDetails] : [...normalised.details, ...urlDetails];
   if (!normalised.ok || details.length > 0) throw validationFailed(details, 'Integration config is not usable');
   return normalised.value;
 }

@@ -1,5 +1,6 @@
 // Running one claimed job: validate its payload, call its task with a TaskContext, and turn the
 // outcome into a completion or a (permanent or retryable) failure for the worker's batched writes.
+import { DrizzleQueryError } from 'drizzle-orm';
 import type { Deps } from '../lib/deps';
 import type { Logger } from '../lib/logger';
 import type { Batcher } from './batcher';
@@ -68,7 +69,7 @@ export function createJobExecutor(options: JobExecutorOptions): (job: JobRow) =>
       const result = await task.run(parsed.data, context(job, task));
       completer.add({ id: job.id, result });
     } catch (err) {
-      const error = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
+      const error = storedError(err);
       // The row's max_attempts comes from whoever enqueued it; the task's own limit caps it as well.
       const permanent = err instanceof PermanentJobError || isFinalAttempt(job, task);
       const delayMs = err instanceof RetryLaterError ? err.retryAfterMs : null;
@@ -76,10 +77,26 @@ export function createJobExecutor(options: JobExecutorOptions): (job: JobRow) =>
         jobId: job.id,
         type: job.type,
         attempt: job.attempts,
-        error,
+        error: err,
         permanent,
       });
       failer.add({ id: job.id, error, permanent, delayMs });
     }
   };
+}
+
+/**
+ * The error text a job row keeps, which tenant admins read (GET /api/admin/jobs/:id): a failed query is
+ * named by its database message only, never its SQL or parameters (drizzle puts both in its message: the
+ * contract forbids SQL text, and the parameters hold personal data). The whole error goes to the log.
+ */
+export function storedError(err: unknown): string {
+  if (err instanceof DrizzleQueryError) {
+    const cause = err.cause instanceof Error ? err.cause.message : 'the query failed';
+    return `Database error: ${cause}`.slice(0, 1000);
+  }
+  const text = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
+  // Anything else that carries a failed query along (wrapped, or as text) is cut before it.
+  const at = text.indexOf('Failed query:');
+  return (at < 0 ? text : `${text.slice(0, at)}Database error`).slice(0, 1000);
 }

@@ -30,6 +30,10 @@ export function createLogger(
 }
 
 function errorReplacer(_key: string, value: unknown) {
-  if (value instanceof Error) return { name: value.name, message: value.message, stack: value.stack };
+  // The cause too (JSON.stringify applies this replacer to it in turn): a failed query's reason is there.
+  if (value instanceof Error) {
+    const shown = { name: value.name, message: value.message, stack: value.stack };
+    return value.cause === undefined ? shown : { ...shown, cause: value.cause };
+  }
   return value;
 }

@@ -38,6 +38,110 @@ describe('redaction and IP masking', () => {
     expect(isSecretKey('clientSecret')).toBe(true);
   });
 
+  test('secret key names in any spelling, harmless names kept', () => {
+    for (const key of [
+      'XApiKey',
+      'clientsecret',
+      'accesstoken',
+      'apitoken',
+      'newpassword',
+      'authKey',
+      'encryptionKey',
+      'sessionKey',
+      'jwt',
+      'bearer',
+      'signature',
+      'x.api key',
+      'db_pwd',
+      'pass',
+    ]) {
+      expect([key, isSecretKey(key)]).toEqual([key, true]);
+    }
+    for (const key of ['passengers', 'bypassCache', 'passed', 'email', 'name', 'status', 'changed', 'reason']) {
+      expect([key, isSecretKey(key)]).toEqual([key, false]);
+    }
+    expect(redact({ XApiKey: 'k', jwt: 'j', newpassword: 'n', failures: 2, template: 'ghl' })).toEqual({
+      XApiKey: REDACTED,
+      jwt: REDACTED,
+      newpassword: REDACTED,
+      failures: 2,
+      template: 'ghl',
+    });
+  });
+
+  test('secrets inside JSON strings, name/value objects and [name, value] pairs', () => {
+    const out = redact({
+      body: '{"password":"p1","apiKey":"k1","nested":{"note":"ok"}}',
+      plain: '{ "a": 1 }',
+      cut: '{"user":"a","password":"p1","note":"x',
+      headers: [
+        { name: 'Authorization', value: 'Bearer abc' },
+        { name: 'Accept', value: 'application/json' },
+      ],
+      pairs: [
+        ['x-api-key', 'k2'],
+        ['accept', 'text/html'],
+      ],
+    });
+    expect(out).toEqual({
+      body: JSON.stringify({ password: REDACTED, apiKey: REDACTED, nested: { note: 'ok' } }),
+      plain: '{ "a": 1 }',
+      cut: `{"user":"a","password":"${REDACTED}","note":"x`,
+      headers: [
+        { name: 'Authorization', value: REDACTED },
+        { name: 'Accept', value: 'application/json' },
+      ],
+      pairs: [
+        ['x-api-key', REDACTED],
+        ['accept', 'text/html'],
+      ],
+    });
+    expect(JSON.stringify(out)).not.toMatch(/p1|k1|k2|abc/);
+  });
+
+  test('Bearer tokens, secret query parameters and URL passwords inside strings', () => {
+    const out = redact({
+      error: 'upstream refused Bearer abc.def-ghi_1 (401)',
+      url: 'https://h.test/x?a=1&token=t1&key=k3#top',
+      more: 'GET /cb?secret=s1&signature=z9&api_key=q1&access_token=w1&page=2',
+      dsn: 'postgres://app:pw1@db:5432/x',
+      list: ['see https://h.test/?token=t2'],
+    });
+    expect(out).toEqual({
+      error: `upstream refused Bearer ${REDACTED} (401)`,
+      url: `https://h.test/x?a=1&token=${REDACTED}&key=${REDACTED}#top`,
+      more: `GET /cb?secret=${REDACTED}&signature=${REDACTED}&api_key=${REDACTED}&access_token=${REDACTED}&page=2`,
+      dsn: `postgres://app:${REDACTED}@db:5432/x`,
+      list: [`see https://h.test/?token=${REDACTED}`],
+    });
+  });
+
+  test('audit fields that list field names stay readable', () => {
+    // integration.updated / integration.created / user.update record which fields changed: names, not values.
+    const metadata = {
+      template: 'ghl',
+      name: 'CRM',
+      changed: ['name', 'config.apiKey', 'config.baseUrl'],
+      fields: ['apiKey', 'baseUrl'],
+      user: { changed: ['password'], email: { from: 'a@x.test', to: 'b@x.test' } },
+      reason: 'wrong_password',
+      failures: 3,
+      passengers: 7,
+      status: 'connected',
+      at: new Date('2026-01-01T00:00:00Z'),
+    };
+    expect(redact(metadata)).toEqual(metadata);
+  });
+
+  test('deep input is bounded, not a stack overflow', () => {
+    let deep: unknown = { token: 'hunter2' };
+    for (let i = 0; i < 10_000; i++) deep = { next: deep };
+    expect(JSON.stringify(redact(deep))).not.toContain('hunter2');
+    let text = '{"password":"hunter2"}';
+    for (let i = 0; i < 12; i++) text = JSON.stringify({ next: text });
+    expect(JSON.stringify(redact({ text }))).not.toContain('hunter2');
+  });
+
   test('IPs keep /24 (v4) and /48 (v6)', () => {
     expect(maskIp('203.0.113.77')).toBe('203.0.113.0');
     expect(maskIp('::ffff:203.0.113.77')).toBe('203.0.113.0');

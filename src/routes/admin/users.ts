@@ -1,5 +1,5 @@
 // /api/admin/users: staff management. Owners manage everyone, admins manage sales staff, sales
-// manage nobody; anyone may change their own name and password; the last active owner stays one.
+// manage nobody; owners and admins may change their own name and password; the last active owner stays one.
 import { Hono } from 'hono';
 import { describeRoute } from 'hono-openapi';
 import { z } from 'zod';
@@ -166,8 +166,9 @@ export const userRoutes = new Hono<AppEnv>()
       tags: ['Staff'],
       summary: 'Change a staff account',
       description:
-        'Owners change anyone; admins change sales staff and may only keep them sales. Anyone may change their ' +
-        'own `name` and `password`. Demoting or disabling the last active owner is `409 conflict`. A new password ' +
+        'Owners change anyone; admins change sales staff and may only keep them sales. Owners and admins may change ' +
+        'their own `name` and `password` (sales staff cannot use this route: CONTRACT §4 gives it to owners and ' +
+        'admins). Demoting or disabling the last active owner is `409 conflict`. A new password ' +
         'or `status: disabled` ends the account’s sessions (refresh tokens revoked).',
       security: [{ bearerAuth: [] }],
       responses: {

@@ -2,10 +2,10 @@
 // lock it until that window ends. Rows exist for unknown e-mails too, so a lock never reveals which
 // e-mails have accounts.
 //
-// Strangers cannot lock a real user out for long: a lock ends with its window (at most 15 minutes
-// after the first failure), attempts during a lock are refused without being counted (so they never
-// extend it), a successful sign-in clears the record, and the per-IP `login` rate limit caps how fast
-// any one client can re-lock an account.
+// A lock ends with its window (at most 15 minutes after the first failure): attempts during a lock are
+// refused unchecked and never extend it, a successful sign-in clears the record, and the per-IP `login`
+// rate limit caps how fast any one client guesses. Known limit: a stranger who sends five wrong passwords
+// every 15 minutes keeps an account locked; locks per (account, client network) would stop that.
 import { and, eq, sql } from 'drizzle-orm';
 import { loginAttempts } from '../../drizzle/schema';
 import type { Executor } from '../db/client';
@@ -13,31 +13,13 @@ import type { Executor } from '../db/client';
 export const LOCKOUT_MAX_FAILURES = 5;
 export const LOCKOUT_WINDOW_MS = 15 * 60_000;
 
-/** When the account is locked at `now`, the moment the lock ends; otherwise null. */
-export async function lockedUntil({
-  db,
-  tenantId,
-  email,
-  now,
-}: {
-  db: Executor;
-  tenantId: string;
-  email: string;
-  now: Date;
-}): Promise<Date | null> {
-  const [row] = await db
-    .select({ lockedUntil: loginAttempts.lockedUntil })
-    .from(loginAttempts)
-    .where(and(eq(loginAttempts.tenantId, tenantId), eq(loginAttempts.email, email)))
-    .limit(1);
-  return row?.lockedUntil && row.lockedUntil > now ? row.lockedUntil : null;
-}
-
 /**
- * Counts one failure in a single upsert (concurrent failures all count). A window older than 15 minutes
- * starts over; the fifth failure inside a window locks the account until the window ends.
+ * Counts one sign-in attempt as a failure (a success clears it afterwards) in a single upsert: concurrent
+ * attempts all count. A window older than 15 minutes starts over; the fifth failure inside a window locks
+ * the account until the window ends, and attempts after it are refused (counting them never extends the
+ * lock: it ends with its window).
  */
-export async function recordLoginFailure({
+export async function recordLoginAttempt({
   db,
   tenantId,
   email,

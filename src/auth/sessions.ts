@@ -15,7 +15,7 @@ import {
   spendRefreshToken,
 } from '../repositories/refresh-tokens';
 import { findUserByEmail, findUserById, normalizeEmail, updateUser } from '../repositories/users';
-import { clearLoginFailures, lockedUntil, purgeStaleLoginAttempts, recordLoginFailure } from './lockout';
+import { clearLoginFailures, LOCKOUT_MAX_FAILURES, purgeStaleLoginAttempts, recordLoginAttempt } from './lockout';
 import { hashPassword, verifyPassword } from './password';
 import { hashRefreshToken, looksLikeRefreshToken, newRefreshToken } from './refresh-token';
 import { type StaffUser, staffUser } from './staff';
@@ -88,8 +88,12 @@ export async function login(
   const audit = (entry: Omit<AuditEntry, 'tenantId' | 'ip' | 'userAgent' | 'requestId' | 'at'>) =>
     recordAudit({ db: deps.db, entry: { tenantId, ...meta, at: now, ...entry } });
 
-  const until = await lockedUntil({ db: deps.db, tenantId, email, now });
-  if (until) {
+  // Counted before the password is checked, in one upsert: guesses sent all at once cannot each pass a lock
+  // check made before any of them was recorded (the sixth and later are refused unchecked). A success
+  // clears the count below.
+  const attempt = await recordLoginAttempt({ db: deps.db, tenantId, email, now });
+  const until = attempt.failures > LOCKOUT_MAX_FAILURES ? attempt.lockedUntil : null;
+  if (until && until > now) {
     await audit({ actor: { type: 'system' }, action: 'auth.login_failed', metadata: { email, reason: 'locked' } });
     const retryAfter = Math.max(1, Math.ceil((until.getTime() - now.getTime()) / 1000));
     throw new AppError('too_many_attempts', 'Too many failed sign-ins for this account, try again later', {
@@ -100,7 +104,6 @@ export async function login(
   const user = await findUserByEmail({ db: deps.db, tenantId, email });
   const passwordOk = await verifyPassword(input.password, user?.passwordHash ?? (await dummy));
   if (!user || !passwordOk || user.status !== 'active') {
-    const failure = await recordLoginFailure({ db: deps.db, tenantId, email, now });
     await audit({
       actor: { type: 'system' },
       action: 'auth.login_failed',
@@ -109,8 +112,8 @@ export async function login(
       metadata: {
         email,
         reason: !user ? 'unknown_email' : !passwordOk ? 'wrong_password' : 'account_disabled',
-        failures: failure.failures,
-        locked: failure.lockedUntil !== null,
+        failures: attempt.failures,
+        locked: attempt.lockedUntil !== null,
       },
     });
     if (now.getTime() - lastPurge > 10 * 60_000) {

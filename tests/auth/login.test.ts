@@ -21,6 +21,7 @@ describe('POST /api/admin/auth/login', () => {
     await createUser(t.deps, tenantId, { role: 'sales', email: 'lock@acme.test' });
     await createUser(t.deps, tenantId, { role: 'sales', email: 'slow@acme.test' });
     await createUser(t.deps, tenantId, { role: 'sales', email: 'reset@acme.test' });
+    await createUser(t.deps, tenantId, { role: 'sales', email: 'burst@acme.test' });
     await createUser(t.deps, otherTenantId, { role: 'owner', email: 'ana@acme.test' });
   }, 120_000);
   afterAll(() => t.close());
@@ -112,6 +113,16 @@ describe('POST /api/admin/auth/login', () => {
     expect((await login('lock@acme.test', PASSWORD)).status).toBe(429);
     clock.set('2026-03-02T09:15:00Z');
     expect((await login('lock@acme.test', PASSWORD)).status).toBe(200);
+  });
+
+  test('guesses sent all at once are counted before any is checked: at most 5 are tried, a 6th right one too', async () => {
+    clock.set('2026-03-02T11:00:00Z');
+    const guesses = [...Array.from({ length: 15 }, (_, i) => `wrong-burst-${i}-password`), PASSWORD];
+    const statuses = (await Promise.all(guesses.map((p) => login('burst@acme.test', p)))).map((r) => r.status);
+    expect(statuses.filter((s) => s === 429)).toHaveLength(11);
+    expect(statuses.filter((s) => s === 401 || s === 200)).toHaveLength(5);
+    // Whatever the right guess got, the account is locked now: the burst did not wipe the count.
+    if (!statuses.includes(200)) expect((await login('burst@acme.test', PASSWORD)).status).toBe(429);
   });
 
   test('unknown e-mails lock exactly like real ones (no account enumeration)', async () => {

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { jobs, type Tenant } from '../../drizzle/schema';
 import { enqueue } from '../../src/jobs/queue';
 import { createRegistry, defineTask } from '../../src/jobs/registry';
+import { tasks as appTasks } from '../../src/jobs/tasks';
 import { createWorker } from '../../src/jobs/worker';
 import { createTenant, createTestApp, createUser, json, type TestApp, tokenFor } from '../helpers/app';
 import { usingServer } from '../helpers/db';
@@ -132,6 +133,14 @@ describe(`admin jobs API (${usingServer ? 'postgres server' : 'pglite'})`, () =>
     expect(bad.status).toBe(400);
     expect((await json(bad)).error.details.map((d: { path: string }) => d.path).sort()).toEqual(['limit', 'status']);
     expect((await t.request(host, '/api/admin/jobs/not-a-uuid', { token })).status).toBe(400);
+  });
+
+  test('a job enqueued without maxAttempts reports its task’s own limit', async () => {
+    const task = appTasks.find((k) => k.maxAttempts !== undefined && k.maxAttempts !== 10)!;
+    const { id } = await enqueue(t.db, { type: task.type, tenantId: home.id });
+    const res = await t.request(host, `/api/admin/jobs/${id}`, { token });
+    expect(res.status).toBe(200);
+    expect((await json(res)).data).toMatchObject({ id, type: task.type, maxAttempts: task.maxAttempts });
   });
 
   test('retry: a dead job is queued again; a queued job is an invalid transition', async () => {

@@ -7,10 +7,12 @@ import { createRegistry, defineTask, PermanentJobError, RetryLaterError } from '
 import { cancelJob } from '../../src/jobs/sql/cancel';
 import { claimJobs } from '../../src/jobs/sql/claim';
 import { completeJobs } from '../../src/jobs/sql/complete';
+import { failJobs } from '../../src/jobs/sql/fail';
 import { heartbeatLeases } from '../../src/jobs/sql/release';
 import { releaseStaleJobs } from '../../src/jobs/sql/release-stale';
 import { retryJob } from '../../src/jobs/sql/retry';
 import { createRunner } from '../../src/jobs/sql/runner';
+import { tasks as appTasks } from '../../src/jobs/tasks';
 import { createWorker } from '../../src/jobs/worker';
 import { manualClock } from '../../src/lib/clock';
 import type { BusEvent } from '../../src/lib/event-bus';
@@ -135,6 +137,135 @@ describe(`jobs queue (${usingServer ? 'postgres server' : 'pglite'})`, () => {
     expect(third.created).toBe(true);
     expect(third.id).not.toBe(first.id);
     await worker.runOnce();
+  });
+
+  test('a running job lets go of its job key: an enqueue after it started makes a new job, which later ones join', async () => {
+    const clock = newClock();
+    const run = createRunner(database);
+    const first = await enqueue(database.db, { type: 'test.echo', payload: { text: 'old' }, jobKey: 'lead-1' });
+    const [running] = await claimJobs(run, { workerId: 'w-key', now: clock.now(), limit: 1 });
+    expect(running?.id).toBe(first.id);
+    // The running task may already have read what this enqueue is about: a new job runs after it.
+    const second = await enqueue(database.db, { type: 'test.echo', payload: { text: 'new' }, jobKey: 'lead-1' });
+    expect(second.created).toBe(true);
+    expect(second.id).not.toBe(first.id);
+    expect(await readJob(database, first.id)).toMatchObject({ status: 'running', jobKey: null, pendingKey: null });
+    // A job that has not started is joined as before: its payload and run_at stay as they were.
+    const queued = await readJob(database, second.id);
+    const third = await enqueue(database.db, {
+      type: 'test.echo',
+      payload: { text: 'newer' },
+      jobKey: 'lead-1',
+      runAt: new Date(Date.now() + 3600_000),
+    });
+    expect(third).toEqual({ id: second.id, created: false });
+    expect(await readJob(database, second.id)).toMatchObject({
+      status: 'queued',
+      jobKey: 'lead-1',
+      payload: { text: 'new' },
+      runAt: queued.runAt,
+    });
+    // The superseded job is not retried if it fails (the new job does its work); the new job runs.
+    await failJobs(run, {
+      workerId: 'w-key',
+      now: clock.now(),
+      jobs: [{ id: first.id, error: 'Error: boom', permanent: false }],
+    });
+    expect(await readJob(database, first.id)).toMatchObject({ status: 'dead', jobKey: null });
+    const { worker } = await setup();
+    expect(await worker.runOnce()).toBe(1);
+    expect(await readJob(database, second.id)).toMatchObject({ status: 'succeeded', result: { echoed: 'new' } });
+  });
+
+  test('concurrent enqueues while the key’s job runs make exactly one new job', async () => {
+    const clock = newClock();
+    const run = createRunner(database);
+    const first = await enqueue(database.db, { type: 'test.echo', payload: { text: 'a' }, jobKey: 'lead-2' });
+    await claimJobs(run, { workerId: 'w-key', now: clock.now(), limit: 1 });
+    const results = await Promise.all(
+      Array.from({ length: 8 }, (_, i) =>
+        database.db.transaction((tx) =>
+          enqueue(tx, { type: 'test.echo', payload: { text: `b${i}` }, jobKey: 'lead-2' }),
+        ),
+      ),
+    );
+    expect(results.filter((r) => r.created)).toHaveLength(1);
+    expect(new Set(results.map((r) => r.id)).size).toBe(1);
+    expect(results[0]!.id).not.toBe(first.id);
+    const holders = await database.db.select().from(jobs).where(sql`${jobs.pendingKey} = 'lead-2'`);
+    expect(holders.map((j) => [j.id, j.status])).toEqual([[results[0]!.id, 'queued']]);
+    await completeJobs(run, { workerId: 'w-key', now: clock.now(), jobs: [{ id: first.id, result: null }] });
+  });
+
+  // Two connections: PGlite has one.
+  if (usingServer)
+    test('a queued job joined inside a transaction is not claimed before that transaction ends', async () => {
+      const clock = newClock();
+      const run = createRunner(database);
+      const { id } = await enqueue(database.db, { type: 'test.echo', payload: { text: 'q' }, jobKey: 'lead-3' });
+      await database.db.transaction(async (tx) => {
+        expect(await enqueue(tx, { type: 'test.echo', payload: { text: 'q2' }, jobKey: 'lead-3' })).toEqual({
+          id,
+          created: false,
+        });
+        // A worker claiming now would read the data before this transaction's change is committed.
+        expect(await claimJobs(run, { workerId: 'w-early', now: clock.now(), limit: 10 })).toEqual([]);
+      });
+      const [claimed] = await claimJobs(run, { workerId: 'w-late', now: clock.now(), limit: 10 });
+      expect(claimed?.id).toBe(id);
+      await completeJobs(run, { workerId: 'w-late', now: clock.now(), jobs: [{ id, result: null }] });
+    });
+
+  test('an enqueue without maxAttempts stores the task’s own limit; an explicit one wins', async () => {
+    expect(appTasks.some((t) => t.maxAttempts !== undefined && t.maxAttempts !== 10)).toBe(true);
+    for (const task of appTasks) {
+      const { id } = await enqueue(database.db, { type: task.type, tenantId });
+      expect({ type: task.type, maxAttempts: (await readJob(database, id)).maxAttempts }).toEqual({
+        type: task.type,
+        maxAttempts: task.maxAttempts ?? 10,
+      });
+    }
+    const { id } = await enqueue(database.db, { type: appTasks[0]!.type, tenantId, maxAttempts: 2 });
+    expect((await readJob(database, id)).maxAttempts).toBe(2);
+    // A type no task defines keeps the queue's default.
+    const unknown = await enqueue(database.db, { type: 'test.echo', payload: { text: 'd' } });
+    expect((await readJob(database, unknown.id)).maxAttempts).toBe(10);
+    await database.db.delete(jobs);
+  });
+
+  test('a job whose worker stopped responding backs off like a failure, and is dead after the task’s limit', async () => {
+    const clock = newClock();
+    const run = createRunner(database);
+    await database.db.execute(sql`delete from job_leases`);
+    const task = appTasks.find((t) => t.maxAttempts !== undefined && t.maxAttempts < 10)!;
+    const limit = task.maxAttempts!;
+    // Enqueued as the app does, without maxAttempts: the task's limit applies.
+    const { id } = await enqueue(database.db, { type: task.type, tenantId, payload: {} });
+    for (let attempt = 1; attempt <= limit; attempt++) {
+      const [job] = await claimJobs(run, { workerId: `w-crash-${attempt}`, now: clock.now(), limit: 10 });
+      expect(job).toMatchObject({ id, attempts: attempt });
+      const runAtBefore = (await readJob(database, id)).runAt;
+      clock.advance(31_000);
+      const last = attempt === limit;
+      expect(await releaseStaleJobs(run, { now: clock.now(), lockTimeoutMs: 30_000 })).toEqual([
+        { id, tenantId, status: last ? 'dead' : 'failed' },
+      ]);
+      const swept = await readJob(database, id);
+      if (last) {
+        // As a failed last attempt: dead, finished, run_at as it was.
+        expect(swept).toMatchObject({ status: 'dead', attempts: limit, runAt: runAtBefore });
+        expect(swept.completedAt).toEqual(clock.now());
+        break;
+      }
+      // The failure path's backoff: base × exp(attempts) seconds, not at once.
+      const waitMs = swept.runAt.getTime() - clock.now().getTime();
+      expect(Math.abs(waitMs - Math.exp(attempt) * 1000)).toBeLessThan(2);
+      expect(swept.completedAt).toBeNull();
+      expect(await claimJobs(run, { workerId: 'w-eager', now: clock.now(), limit: 10 })).toEqual([]);
+      clock.set(new Date(swept.runAt.getTime() + 1));
+    }
+    clock.advance(24 * 3600_000);
+    expect(await claimJobs(run, { workerId: 'w-eager', now: clock.now(), limit: 10 })).toEqual([]);
   });
 
   test('failures back off exp(least(attempts, 10)) seconds and the job is dead after maxAttempts', async () => {
@@ -276,9 +407,12 @@ describe(`jobs queue (${usingServer ? 'postgres server' : 'pglite'})`, () => {
     clock.advance(2_000);
     const released = await releaseStaleJobs(run, { now: clock.now(), lockTimeoutMs: 30_000 });
     expect(released).toEqual([{ id, tenantId: null, status: 'failed' }]);
-    expect((await readJob(database, id)).lastError).toContain('w-a');
-    // The crashed worker's late completion is ignored; the job is claimable again, on its last attempt.
+    const swept = await readJob(database, id);
+    expect(swept.lastError).toContain('w-a');
+    // The crashed worker's late completion is ignored; after the backoff the job is claimable again, on its
+    // last attempt.
     expect(await completeJobs(run, { workerId: 'w-a', now: clock.now(), jobs: [{ id, result: 1 }] })).toEqual([]);
+    clock.set(new Date(swept.runAt.getTime() + 1));
     const [again] = await claimJobs(run, { workerId: 'w-b', now: clock.now(), limit: 10 });
     expect(again).toMatchObject({ id, attempts: 2, lockedBy: 'w-b' });
     clock.advance(31_000);

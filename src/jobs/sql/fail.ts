@@ -6,12 +6,15 @@ import { iso, type Runner } from './runner';
 export type Backoff = { baseSeconds: number; maxExponent: number };
 export const defaultBackoff: Backoff = { baseSeconds: 1, maxExponent: 10 };
 
+/** SQL for the wait before a failed attempt is retried; the stale-lock sweep uses it too. */
+export const backoffDelay = (base: string, maxExponent: string) =>
+  `${base}::float8 * exp(least(jobs.attempts, ${maxExponent}::int)::float8) * interval '1 second'`;
+
 const FAIL = `
 update jobs set
   status = (case when r.permanent or jobs.attempts >= jobs.max_attempts then 'dead' else 'failed' end)::job_status,
   run_at = case when r.permanent or jobs.attempts >= jobs.max_attempts then jobs.run_at
-    else coalesce($2::timestamptz, now()) + coalesce(r.delay_ms * interval '1 millisecond',
-      $3::float8 * exp(least(jobs.attempts, $4::int)::float8) * interval '1 second') end,
+    else coalesce($2::timestamptz, now()) + coalesce(r.delay_ms * interval '1 millisecond', ${backoffDelay('$3', '$4')}) end,
   completed_at = case when r.permanent or jobs.attempts >= jobs.max_attempts then coalesce($2::timestamptz, now()) end,
   last_error = r.error, locked_by = null, locked_at = null, updated_at = coalesce($2::timestamptz, now())
 from jsonb_to_recordset($5::jsonb) as r(id uuid, error text, permanent boolean, delay_ms float8)

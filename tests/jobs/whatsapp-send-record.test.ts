@@ -3,13 +3,13 @@
 // fail as often as the test says; a sequence counts the tries, since it survives the rollback.
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'bun:test';
 import { and, eq, sql } from 'drizzle-orm';
-import { type Job, jobs, leads, messages, tenants } from '../../drizzle/schema';
+import { type Job, jobs, messages, tenants } from '../../drizzle/schema';
 import { createTaskRegistry } from '../../src/jobs/tasks';
 import { createWorker, type Worker } from '../../src/jobs/worker';
 import { createLogger } from '../../src/lib/logger';
-import { createUser, json, type TestApp, tokenFor } from '../helpers/app';
+import { createUser, type TestApp, tokenFor } from '../helpers/app';
 import { startFakeFonnte } from '../helpers/fake-fonnte';
-import { createWebhookTestApp, fonnteDealer } from '../webhooks/support';
+import { createWebhookTestApp, fonnteDealer, queueStaffReply } from '../webhooks/support';
 
 const fonnte = startFakeFonnte();
 afterAll(() => fonnte.close());
@@ -101,17 +101,7 @@ describe('whatsapp.send when recording the sent status fails', () => {
     await drain();
   };
 
-  async function queueReply(body: string): Promise<{ messageId: string; jobId: string }> {
-    const [lead] = await t.db.select().from(leads).where(eq(leads.tenantId, acme.tenant.id)).limit(1);
-    const res = await t.request(acme.host, `/api/admin/leads/${lead!.id}/messages`, {
-      method: 'POST',
-      token,
-      json: { body },
-    });
-    expect(res.status).toBe(202);
-    const { data } = await json(res);
-    return { messageId: data.message.id, jobId: data.jobId };
-  }
+  const queueReply = (body: string) => queueStaffReply(t, acme, token, body);
 
   test('one failed write after the send: retried in-process, sent once, recorded sent with the provider id', async () => {
     await failSentWrites(1);

@@ -1,5 +1,7 @@
 // Shared set-up for webhook and task tests: an app whose GoHighLevel public keys are test key pairs,
 // signing helpers, a dealership with connected integrations, and counters for "nothing stored".
+
+import { expect } from 'bun:test';
 import { createHmac, generateKeyPairSync, sign } from 'node:crypto';
 import { eq } from 'drizzle-orm';
 import {
@@ -12,7 +14,7 @@ import {
   webhookEvents,
 } from '../../drizzle/schema';
 import type { Deps } from '../../src/lib/deps';
-import { createTenant, createTestApp, type TestApp } from '../helpers/app';
+import { createTenant, createTestApp, json, type TestApp } from '../helpers/app';
 import { seedIntegration } from '../integrations-api/support';
 
 const ed = generateKeyPairSync('ed25519');
@@ -64,4 +66,22 @@ export async function counts(deps: Deps, tenantId: string) {
   const n = async (table: typeof leads | typeof messages | typeof jobs | typeof webhookEvents) =>
     (await deps.db.select().from(table).where(eq(table.tenantId, tenantId))).length;
   return { events: await n(webhookEvents), leads: await n(leads), messages: await n(messages), jobs: await n(jobs) };
+}
+
+/** A staff reply to the dealer's first lead (POST /api/admin/leads/:id/messages): its message and job ids. */
+export async function queueStaffReply(
+  t: TestApp,
+  dealer: { tenant: { id: string }; host: string },
+  token: string,
+  body: string,
+): Promise<{ messageId: string; jobId: string }> {
+  const [lead] = await t.db.select().from(leads).where(eq(leads.tenantId, dealer.tenant.id)).limit(1);
+  const res = await t.request(dealer.host, `/api/admin/leads/${lead!.id}/messages`, {
+    method: 'POST',
+    token,
+    json: { body },
+  });
+  expect(res.status).toBe(202);
+  const { data } = await json(res);
+  return { messageId: data.message.id, jobId: data.jobId };
 }

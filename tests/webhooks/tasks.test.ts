@@ -11,7 +11,7 @@ import { createUser, json, type TestApp, tokenFor } from '../helpers/app';
 import { fonnteFailure, startFakeFonnte } from '../helpers/fake-fonnte';
 import { ghlError, ghlRateLimited, startFakeGhl } from '../helpers/fake-ghl';
 import { seedIntegration } from '../integrations-api/support';
-import { createWebhookTestApp, fonnteDealer, integrationRow } from './support';
+import { createWebhookTestApp, fonnteDealer, integrationRow, queueStaffReply } from './support';
 
 const fonnte = startFakeFonnte();
 const ghl = startFakeGhl();
@@ -55,17 +55,7 @@ describe('integration jobs through the worker', () => {
   const makeDue = (id: string) => t.db.update(jobs).set({ runAt: sql`now()` }).where(eq(jobs.id, id));
   const secondsUntil = (date: Date) => (date.getTime() - Date.now()) / 1000;
 
-  async function queueReply(body: string): Promise<{ messageId: string; jobId: string }> {
-    const [lead] = await t.db.select().from(leads).where(eq(leads.tenantId, acme.tenant.id)).limit(1);
-    const res = await t.request(acme.host, `/api/admin/leads/${lead!.id}/messages`, {
-      method: 'POST',
-      token,
-      json: { body },
-    });
-    expect(res.status).toBe(202);
-    const { data } = await json(res);
-    return { messageId: data.message.id, jobId: data.jobId };
-  }
+  const queueReply = (body: string) => queueStaffReply(t, acme, token, body);
   const messageRow = async (id: string) => (await t.db.select().from(messages).where(eq(messages.id, id)))[0]!;
 
   test('a WhatsApp message recorded while no worker runs is followed up, and the auto-reply sent, once it starts', async () => {

@@ -27,7 +27,7 @@ export function forwardedEntry(value: string, hops: number): string {
     end = start - 1;
     start = end > 0 ? value.lastIndexOf(',', end - 1) + 1 : 0;
   }
-  return start === 0 && end === value.length ? value : value.slice(start, end);
+  return value.slice(start, end);
 }
 
 /** `acme.localhost` with base `localhost` → `acme`; anything else (base itself, deeper names) → null. */

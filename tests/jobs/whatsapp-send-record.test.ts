@@ -3,13 +3,13 @@
 // fail as often as the test says; a sequence counts the tries, since it survives the rollback.
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'bun:test';
 import { and, eq, sql } from 'drizzle-orm';
-import { type Job, jobs, messages, tenants } from '../../drizzle/schema';
+import { type Job, jobs, messages } from '../../drizzle/schema';
 import { createTaskRegistry } from '../../src/jobs/tasks';
 import { createWorker, type Worker } from '../../src/jobs/worker';
 import { createLogger } from '../../src/lib/logger';
-import { createUser, type TestApp, tokenFor } from '../helpers/app';
+import type { TestApp } from '../helpers/app';
 import { startFakeFonnte } from '../helpers/fake-fonnte';
-import { createWebhookTestApp, fonnteDealer, queueStaffReply } from '../webhooks/support';
+import { autoReplyDealer, createWebhookTestApp, type fonnteDealer, queueStaffReply } from '../webhooks/support';
 
 const fonnte = startFakeFonnte();
 afterAll(() => fonnte.close());
@@ -48,13 +48,7 @@ describe('whatsapp.send when recording the sent status fails', () => {
     t = await createWebhookTestApp();
     const log = createLogger('debug', {}, (line) => logged.push(JSON.parse(line)));
     worker = createWorker({ deps: { ...t.deps, log }, registry: createTaskRegistry(), concurrency: 1 });
-    acme = await fonnteDealer(t, 'acme', { baseUrl: fonnte.url, deviceToken: fonnte.token });
-    await t.db
-      .update(tenants)
-      .set({ settings: { autoReply: true } })
-      .where(eq(tenants.id, acme.tenant.id));
-    t.deps.tenants.invalidate(acme.tenant.id);
-    token = await tokenFor(t.deps, await createUser(t.deps, acme.tenant.id, { role: 'owner' }));
+    ({ dealer: acme, token } = await autoReplyDealer(t, fonnte));
     // A lead to reply to (an inbound WhatsApp message creates it); its follow-up job is cleared.
     await t.request(acme.host, acme.path, {
       method: 'POST',

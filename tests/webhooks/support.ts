@@ -11,10 +11,11 @@ import {
   leads,
   messages,
   type Tenant,
+  tenants,
   webhookEvents,
 } from '../../drizzle/schema';
 import type { Deps } from '../../src/lib/deps';
-import { createTenant, createTestApp, json, type TestApp } from '../helpers/app';
+import { createTenant, createTestApp, createUser, json, type TestApp, tokenFor } from '../helpers/app';
 import { seedIntegration } from '../integrations-api/support';
 
 const ed = generateKeyPairSync('ed25519');
@@ -66,6 +67,21 @@ export async function counts(deps: Deps, tenantId: string) {
   const n = async (table: typeof leads | typeof messages | typeof jobs | typeof webhookEvents) =>
     (await deps.db.select().from(table).where(eq(table.tenantId, tenantId))).length;
   return { events: await n(webhookEvents), leads: await n(leads), messages: await n(messages), jobs: await n(jobs) };
+}
+
+/**
+ * Dealership `acme` sending through a fake Fonnte server, with auto-reply on, and an owner's access token:
+ * the set-up of the whatsapp.send tests.
+ */
+export async function autoReplyDealer(t: TestApp, fonnte: { url: string; token: string }) {
+  const dealer = await fonnteDealer(t, 'acme', { baseUrl: fonnte.url, deviceToken: fonnte.token });
+  await t.db
+    .update(tenants)
+    .set({ settings: { autoReply: true } })
+    .where(eq(tenants.id, dealer.tenant.id));
+  t.deps.tenants.invalidate(dealer.tenant.id);
+  const token = await tokenFor(t.deps, await createUser(t.deps, dealer.tenant.id, { role: 'owner' }));
+  return { dealer, token };
 }
 
 /** A staff reply to the dealer's first lead (POST /api/admin/leads/:id/messages): its message and job ids. */

@@ -3,15 +3,15 @@
 // success, retry (with the provider's delay) or permanent failure.
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'bun:test';
 import { and, eq, sql } from 'drizzle-orm';
-import { type Job, jobs, leads, messages, tenants } from '../../drizzle/schema';
+import { type Job, jobs, leads, messages } from '../../drizzle/schema';
 import { enqueue } from '../../src/jobs/queue';
 import { createTaskRegistry } from '../../src/jobs/tasks';
 import { createWorker, type Worker } from '../../src/jobs/worker';
-import { createUser, json, type TestApp, tokenFor } from '../helpers/app';
+import { json, type TestApp } from '../helpers/app';
 import { fonnteFailure, startFakeFonnte } from '../helpers/fake-fonnte';
 import { ghlError, ghlRateLimited, startFakeGhl } from '../helpers/fake-ghl';
 import { seedIntegration } from '../integrations-api/support';
-import { createWebhookTestApp, fonnteDealer, integrationRow, queueStaffReply } from './support';
+import { autoReplyDealer, createWebhookTestApp, type fonnteDealer, integrationRow, queueStaffReply } from './support';
 
 const fonnte = startFakeFonnte();
 const ghl = startFakeGhl();
@@ -29,13 +29,7 @@ describe('integration jobs through the worker', () => {
   beforeAll(async () => {
     t = await createWebhookTestApp();
     worker = createWorker({ deps: t.deps, registry: createTaskRegistry(), concurrency: 2 });
-    acme = await fonnteDealer(t, 'acme', { baseUrl: fonnte.url, deviceToken: fonnte.token });
-    await t.db
-      .update(tenants)
-      .set({ settings: { autoReply: true } })
-      .where(eq(tenants.id, acme.tenant.id));
-    t.deps.tenants.invalidate(acme.tenant.id);
-    token = await tokenFor(t.deps, await createUser(t.deps, acme.tenant.id, { role: 'owner' }));
+    ({ dealer: acme, token } = await autoReplyDealer(t, fonnte));
   });
   afterAll(async () => {
     await worker.stop({ timeoutMs: 1000 });

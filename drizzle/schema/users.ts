@@ -57,7 +57,10 @@ export const refreshTokens = pgTable(
   ],
 );
 
-/** Failed sign-ins per (tenant, e-mail), known or not, so lockout never reveals which e-mails exist. */
+/**
+ * Failed sign-ins per (tenant, e-mail, client network), the e-mail known or not, so lockout never reveals
+ * which e-mails exist; per network so a stranger's failures lock only the stranger (src/auth/lockout.ts).
+ */
 export const loginAttempts = pgTable(
   'login_attempts',
   {
@@ -65,12 +68,14 @@ export const loginAttempts = pgTable(
       .notNull()
       .references(() => tenants.id, { onDelete: 'cascade' }),
     email: text().notNull(),
+    /** The client's address bucket (src/lib/ip.ts addressBucket: an IPv4 address, an IPv6 /64, or `unknown`). */
+    network: text().notNull(),
     failures: integer().notNull().default(0),
     windowStartedAt: tstz().notNull().defaultNow(),
     lockedUntil: tstz(),
   },
   (t) => [
-    uniqueIndex('login_attempts_key').on(t.tenantId, t.email),
+    uniqueIndex('login_attempts_key').on(t.tenantId, t.email, t.network),
     index('login_attempts_locked_idx').on(t.lockedUntil).where(sql`${t.lockedUntil} is not null`),
   ],
 );

@@ -1,11 +1,15 @@
-// Per-account sign-in lockout (CONTRACT §4): 5 failures for one (tenant, e-mail) within 15 minutes
-// lock it until that window ends. Rows exist for unknown e-mails too, so a lock never reveals which
-// e-mails have accounts.
+// Sign-in lockout (CONTRACT §4): 5 failures for one account (tenant, e-mail) within 15 minutes lock it until
+// that window ends. Rows exist for unknown e-mails too, so a lock never reveals which e-mails have accounts.
 //
-// A lock ends with its window (at most 15 minutes after the first failure): attempts during a lock are
-// refused unchecked and never extend it, a successful sign-in clears the record, and the per-IP `login`
-// rate limit caps how fast any one client guesses. Known limit: a stranger who sends five wrong passwords
-// every 15 minutes keeps an account locked; locks per (account, client network) would stop that.
+// Counted per client network as well (src/lib/ip.ts addressBucket: an IPv4 address or an IPv6 /64), so a lock
+// holds against the network the failures came from and nobody else: a stranger who guesses wrong locks the
+// account for the stranger only, and its owner, signing in from anywhere else, is never locked out by it.
+// Guessing is still bounded: five guesses per account per network per 15 minutes, and the per-IP `login`
+// rate limit caps any one client across all accounts. (A lock per account alone let anyone hold an account
+// shut for ever by sending five wrong passwords every 15 minutes.)
+//
+// A lock ends with its window (at most 15 minutes after the network's first failure): attempts during a lock
+// are refused unchecked and never extend it, and a successful sign-in clears that network's record.
 import { and, eq, sql } from 'drizzle-orm';
 import { loginAttempts } from '../../drizzle/schema';
 import type { Executor } from '../db/client';
@@ -14,8 +18,8 @@ export const LOCKOUT_MAX_FAILURES = 5;
 export const LOCKOUT_WINDOW_MS = 15 * 60_000;
 
 /**
- * Counts one sign-in attempt as a failure (a success clears it afterwards) in a single upsert: concurrent
- * attempts all count. A window older than 15 minutes starts over; the fifth failure inside a window locks
+ * Counts one sign-in attempt from a client network as a failure (a success clears it afterwards) in a single
+ * upsert: concurrent attempts all count. A window older than 15 minutes starts over; the fifth failure inside a window locks
  * the account until the window ends, and attempts after it are refused (counting them never extends the
  * lock: it ends with its window).
  */
@@ -23,11 +27,13 @@ export async function recordLoginAttempt({
   db,
   tenantId,
   email,
+  network,
   now,
 }: {
   db: Executor;
   tenantId: string;
   email: string;
+  network: string;
   now: Date;
 }): Promise<{ failures: number; lockedUntil: Date | null }> {
   const windowStart = new Date(now.getTime() - LOCKOUT_WINDOW_MS);
@@ -39,12 +45,13 @@ export async function recordLoginAttempt({
     .values({
       tenantId,
       email,
+      network,
       failures: 1,
       windowStartedAt: now,
       lockedUntil: LOCKOUT_MAX_FAILURES <= 1 ? new Date(now.getTime() + LOCKOUT_WINDOW_MS) : null,
     })
     .onConflictDoUpdate({
-      target: [loginAttempts.tenantId, loginAttempts.email],
+      target: [loginAttempts.tenantId, loginAttempts.email, loginAttempts.network],
       set: {
         failures,
         windowStartedAt,
@@ -56,8 +63,23 @@ export async function recordLoginAttempt({
   return { failures: row!.failures, lockedUntil: row!.lockedUntil };
 }
 
-export async function clearLoginFailures({ db, tenantId, email }: { db: Executor; tenantId: string; email: string }) {
-  await db.delete(loginAttempts).where(and(eq(loginAttempts.tenantId, tenantId), eq(loginAttempts.email, email)));
+/** A success clears the record of the network it came from; other networks' failures still count. */
+export async function clearLoginFailures({
+  db,
+  tenantId,
+  email,
+  network,
+}: {
+  db: Executor;
+  tenantId: string;
+  email: string;
+  network: string;
+}) {
+  await db
+    .delete(loginAttempts)
+    .where(
+      and(eq(loginAttempts.tenantId, tenantId), eq(loginAttempts.email, email), eq(loginAttempts.network, network)),
+    );
 }
 
 /** Housekeeping: records whose window and lock have both passed carry no information. */

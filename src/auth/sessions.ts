@@ -7,6 +7,7 @@ import type { User } from '../../drizzle/schema';
 import type { Executor } from '../db/client';
 import type { Deps } from '../lib/deps';
 import { AppError, unauthorized } from '../lib/errors';
+import { addressBucket } from '../lib/ip';
 import { type AuditEntry, recordAudit } from '../repositories/audit-logs';
 import {
   findRefreshTokenByHash,
@@ -91,7 +92,9 @@ export async function login(
   // Counted before the password is checked, in one upsert: guesses sent all at once cannot each pass a lock
   // check made before any of them was recorded (the sixth and later are refused unchecked). A success
   // clears the count below.
-  const attempt = await recordLoginAttempt({ db: deps.db, tenantId, email, now });
+  // Per client network too (src/auth/lockout.ts): a stranger's failures never lock the owner out.
+  const network = addressBucket(meta.ip ?? null);
+  const attempt = await recordLoginAttempt({ db: deps.db, tenantId, email, network, now });
   const until = attempt.failures > LOCKOUT_MAX_FAILURES ? attempt.lockedUntil : null;
   if (until && until > now) {
     await audit({ actor: { type: 'system' }, action: 'auth.login_failed', metadata: { email, reason: 'locked' } });
@@ -124,7 +127,7 @@ export async function login(
   }
 
   const pair = await deps.db.transaction(async (tx) => {
-    await clearLoginFailures({ db: tx, tenantId, email });
+    await clearLoginFailures({ db: tx, tenantId, email, network });
     const updated = (await updateUser({ db: tx, tenantId, id: user.id, values: { lastLoginAt: now } })) ?? user;
     const issued = await issuePair(deps, updated, uuidv7(), meta, tx);
     await recordAudit({

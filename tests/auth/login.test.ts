@@ -1,5 +1,5 @@
 // Sign-in: the response shape, one answer for unknown e-mail and wrong password (at the same cost),
-// and the per-account lockout with its expiry, driven by a manual clock.
+// and the lockout per (account, client network) with its expiry, driven by a manual clock.
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test';
 import { and, eq } from 'drizzle-orm';
 import { auditLogs } from '../../drizzle/schema';
@@ -12,7 +12,8 @@ describe('POST /api/admin/auth/login', () => {
   let tenantId: string;
   let otherTenantId: string;
   beforeAll(async () => {
-    t = await createTestApp({ overrides: { clock } });
+    // Behind one trusted proxy, as in production: the client's address is the X-Forwarded-For entry it wrote.
+    t = await createTestApp({ overrides: { clock }, env: { TRUST_PROXY: 'true' } });
     tenantId = (await createTenant(t.deps, { slug: 'acme' })).id;
     otherTenantId = (await createTenant(t.deps, { slug: 'other' })).id;
     await createUser(t.deps, tenantId, { role: 'admin', email: 'ana@acme.test', name: 'Ana' });
@@ -22,15 +23,18 @@ describe('POST /api/admin/auth/login', () => {
     await createUser(t.deps, tenantId, { role: 'sales', email: 'slow@acme.test' });
     await createUser(t.deps, tenantId, { role: 'sales', email: 'reset@acme.test' });
     await createUser(t.deps, tenantId, { role: 'sales', email: 'burst@acme.test' });
+    await createUser(t.deps, tenantId, { role: 'sales', email: 'target@acme.test' });
+    await createUser(t.deps, tenantId, { role: 'sales', email: 'v6@acme.test' });
     await createUser(t.deps, otherTenantId, { role: 'owner', email: 'ana@acme.test' });
   }, 120_000);
   afterAll(() => t.close());
 
-  const login = (email: string, password: string, host = 'acme.localhost') =>
+  const OFFICE = '198.51.100.10';
+  const login = (email: string, password: string, host = 'acme.localhost', from = OFFICE) =>
     t.request(host, '/api/admin/auth/login', {
       method: 'POST',
       json: { email, password },
-      headers: { 'user-agent': 'bun-test' },
+      headers: { 'user-agent': 'bun-test', 'x-forwarded-for': from },
     });
   const PASSWORD = 'correct-horse-battery-staple';
 
@@ -148,6 +152,46 @@ describe('POST /api/admin/auth/login', () => {
     for (let i = 0; i < 5; i++) await login('ana@acme.test', 'wrong-password-x');
     expect((await login('ana@acme.test', PASSWORD)).status).toBe(429);
     expect((await login('ana@acme.test', PASSWORD, 'other.localhost')).status).toBe(200);
+  });
+
+  test("a stranger's failures lock the stranger's network, never the owner signing in from elsewhere", async () => {
+    const STRANGER = '203.0.113.66';
+    clock.set('2026-03-06T09:00:00Z');
+    // Five wrong passwords every 15 minutes for two hours: the lock a stranger could once renew for ever.
+    for (let window = 0; window < 8; window++) {
+      for (let i = 0; i < 5; i++) {
+        expect((await login('target@acme.test', 'wrong-password-x', 'acme.localhost', STRANGER)).status).toBe(401);
+      }
+      clock.advance(60_000);
+      const stranger = await login('target@acme.test', PASSWORD, 'acme.localhost', STRANGER);
+      expect(stranger.status).toBe(429); // even the right password, from the stranger's network
+      expect(stranger.headers.get('retry-after')).toBe(String(14 * 60));
+      // The owner, from the office, is never locked out and signs in at once.
+      expect((await login('target@acme.test', PASSWORD)).status).toBe(200);
+      clock.advance(14 * 60_000); // the stranger's window ends; the stranger starts again
+    }
+  });
+
+  test("a success clears its own network's count, not a stranger's lock", async () => {
+    const STRANGER = '203.0.113.77';
+    clock.set('2026-03-07T09:00:00Z');
+    for (let i = 0; i < 5; i++) await login('target@acme.test', 'wrong-password-x', 'acme.localhost', STRANGER);
+    for (let i = 0; i < 4; i++) expect((await login('target@acme.test', 'wrong-password-x')).status).toBe(401);
+    expect((await login('target@acme.test', PASSWORD)).status).toBe(200); // the office's fifth try: cleared
+    expect((await login('target@acme.test', PASSWORD, 'acme.localhost', STRANGER)).status).toBe(429);
+    for (let i = 0; i < 4; i++) expect((await login('target@acme.test', 'wrong-password-x')).status).toBe(401);
+    expect((await login('target@acme.test', PASSWORD)).status).toBe(200);
+  });
+
+  test('an IPv6 client counts per /64: walking through its own addresses does not buy more guesses', async () => {
+    clock.set('2026-03-08T09:00:00Z');
+    for (let i = 1; i <= 5; i++) {
+      expect((await login('v6@acme.test', 'wrong-password-x', 'acme.localhost', `2001:db8:1:2::${i}`)).status).toBe(
+        401,
+      );
+    }
+    expect((await login('v6@acme.test', PASSWORD, 'acme.localhost', '2001:db8:1:2:ffff::9')).status).toBe(429);
+    expect((await login('v6@acme.test', PASSWORD, 'acme.localhost', '2001:db8:1:3::1')).status).toBe(200);
   });
 
   test('sign-ins and failures are audited, without the password', async () => {

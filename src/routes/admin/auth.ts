@@ -35,12 +35,14 @@ export const authRoutes = new Hono<AppEnv>()
       summary: 'Sign in with e-mail and password',
       description:
         'A wrong password and an unknown e-mail both answer `401 invalid_credentials`. After 5 failures for one ' +
-        'account within 15 minutes the account answers `429 too_many_attempts` (with `Retry-After`) until that ' +
-        'window ends; a successful sign-in clears the count. Rate limited per client IP (`login` group).',
+        'account from one client network (an IPv4 address or an IPv6 /64) within 15 minutes, that network gets ' +
+        '`429 too_many_attempts` (with `Retry-After`) for the account until the window ends; other networks are ' +
+        'not affected, so a stranger guessing wrong never locks the real user out. A successful sign-in clears ' +
+        "its network's count. Rate limited per client IP (`login` group).",
       responses: {
         200: { description: pairDescription },
         401: { description: 'invalid_credentials' },
-        429: { description: 'too_many_attempts (account locked) or rate_limited (client IP)' },
+        429: { description: 'too_many_attempts (account locked for this client network) or rate_limited (client IP)' },
       },
     }),
     validate('json', loginBody),

@@ -1,6 +1,6 @@
 // Refresh-token rows: only the SHA-256 of each opaque token is stored. Tokens rotated from one sign-in
 // share a family so that a spent token presented again can revoke every token of that session.
-import { and, eq, isNull } from 'drizzle-orm';
+import { and, eq, isNull, type SQL } from 'drizzle-orm';
 import { type RefreshToken, refreshTokens } from '../../drizzle/schema';
 import type { Executor } from '../db/client';
 
@@ -64,6 +64,27 @@ export async function spendRefreshToken({
   return rows.length === 1;
 }
 
+/**
+ * Revokes every unrevoked token matching `where`, including one a refresh running right now is issuing.
+ * Under READ COMMITTED an UPDATE that waits for a refresh's lock on the token it spends rechecks that row
+ * only: the new token the refresh inserts in the same transaction is not in the UPDATE's snapshot and would
+ * survive, keeping alive the very session being ended. So the UPDATE is repeated until it finds nothing
+ * left: each repeat sees what committed meanwhile, and a refresh can spend only an unrevoked token.
+ */
+async function revokeAll(db: Executor, where: SQL | undefined, at: Date): Promise<number> {
+  let total = 0;
+  for (;;) {
+    const rows = await db
+      .update(refreshTokens)
+      .set({ revokedAt: at })
+      .where(and(where, isNull(refreshTokens.revokedAt)))
+      .returning({ id: refreshTokens.id });
+    if (rows.length === 0) return total;
+    total += rows.length;
+  }
+}
+
+/** Ends a session: every token of the family, including one being issued now (revokeAll). */
 export async function revokeRefreshFamily({
   db,
   tenantId,
@@ -75,17 +96,10 @@ export async function revokeRefreshFamily({
   familyId: string;
   at: Date;
 }): Promise<number> {
-  const rows = await db
-    .update(refreshTokens)
-    .set({ revokedAt: at })
-    .where(
-      and(eq(refreshTokens.tenantId, tenantId), eq(refreshTokens.familyId, familyId), isNull(refreshTokens.revokedAt)),
-    )
-    .returning({ id: refreshTokens.id });
-  return rows.length;
+  return revokeAll(db, and(eq(refreshTokens.tenantId, tenantId), eq(refreshTokens.familyId, familyId)), at);
 }
 
-/** Ends every session of a user (password change, disabling). */
+/** Ends every session of a user (password change, disabling), including a token being issued now. */
 export async function revokeUserRefreshTokens({
   db,
   tenantId,
@@ -97,10 +111,5 @@ export async function revokeUserRefreshTokens({
   userId: string;
   at: Date;
 }): Promise<number> {
-  const rows = await db
-    .update(refreshTokens)
-    .set({ revokedAt: at })
-    .where(and(eq(refreshTokens.tenantId, tenantId), eq(refreshTokens.userId, userId), isNull(refreshTokens.revokedAt)))
-    .returning({ id: refreshTokens.id });
-  return rows.length;
+  return revokeAll(db, and(eq(refreshTokens.tenantId, tenantId), eq(refreshTokens.userId, userId)), at);
 }

@@ -118,24 +118,34 @@ export async function deleteUser({ db, tenantId, id }: { db: Executor; tenantId:
 }
 
 /**
- * Locks every active owner of the tenant (in id order, so concurrent callers queue instead of
- * deadlocking) and counts those other than `exceptId`. Called inside the transaction that demotes,
- * disables or deletes an owner: two owners demoting each other cannot both succeed.
+ * Locks every active owner of the tenant, then the user `id` (owners in id order, the target last, so
+ * concurrent callers queue instead of deadlocking), and returns the target as it is now with how many
+ * active owners there are besides it. Called first inside the transaction that changes or deletes a user:
+ * the decision (may this role change it? is it the last owner?) is then made on rows no one else can
+ * change until the transaction ends, so two owners demoting each other, or a promotion racing a demotion,
+ * can never leave the tenant without an active owner. FOR NO KEY UPDATE, not FOR UPDATE: a refresh
+ * inserting a token for one of these users takes a KEY SHARE lock on the user through the foreign key,
+ * and must not deadlock with a change that then waits to revoke that user's tokens.
  */
-export async function lockOtherActiveOwners({
+export async function lockUserAndOwners({
   db,
   tenantId,
-  exceptId,
+  id,
 }: {
   db: Executor;
   tenantId: string;
-  exceptId: string;
-}): Promise<number> {
-  const rows = await db
+  id: string;
+}): Promise<{ target: User | null; otherActiveOwners: number }> {
+  const owners = await db
     .select({ id: users.id })
     .from(users)
     .where(and(eq(users.tenantId, tenantId), eq(users.role, 'owner'), eq(users.status, 'active')))
     .orderBy(asc(users.id))
-    .for('update');
-  return rows.filter((r) => r.id !== exceptId).length;
+    .for('no key update');
+  const [target] = await db
+    .select()
+    .from(users)
+    .where(and(eq(users.tenantId, tenantId), eq(users.id, id)))
+    .for('no key update');
+  return { target: target ?? null, otherActiveOwners: owners.filter((o) => o.id !== id).length };
 }

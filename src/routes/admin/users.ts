@@ -3,7 +3,7 @@
 import { Hono } from 'hono';
 import { describeRoute } from 'hono-openapi';
 import { z } from 'zod';
-import { userRole, userStatus } from '../../../drizzle/schema';
+import { type User, userRole, userStatus } from '../../../drizzle/schema';
 import { hashPassword } from '../../auth/password';
 import { PASSWORD_MAX_LENGTH, passwordProblems } from '../../auth/password-policy';
 import { canManage, staffUser } from '../../auth/staff';
@@ -20,7 +20,7 @@ import {
   findUserById,
   insertUser,
   listUsers,
-  lockOtherActiveOwners,
+  lockUserAndOwners,
   updateUser,
 } from '../../repositories/users';
 
@@ -190,22 +190,30 @@ export const userRoutes = new Hono<AppEnv>()
       if (!target) throw notFound('User');
 
       const changed = (Object.keys(body) as (keyof typeof body)[]).filter((k) => body[k] !== undefined);
-      const selfService = target.id === auth.userId && changed.every((k) => k === 'name' || k === 'password');
-      if (!selfService) {
-        if (!canManage(auth.role, target.role)) throw forbidden(`Your role cannot change ${target.role} accounts`);
+      /** The role rules, applied to the target as read and again to the row locked in the transaction. */
+      const authorize = (user: User) => {
+        if (user.id === auth.userId && changed.every((k) => k === 'name' || k === 'password')) return;
+        if (!canManage(auth.role, user.role)) throw forbidden(`Your role cannot change ${user.role} accounts`);
         if (body.role && !canManage(auth.role, body.role)) throw forbidden(`Your role cannot grant ${body.role}`);
-      }
+      };
+      authorize(target); // before the costly hash
       const passwordHash = body.password !== undefined ? await hashPassword(body.password) : undefined;
-      const losesOwner =
-        target.role === 'owner' &&
-        target.status === 'active' &&
-        ((body.role !== undefined && body.role !== 'owner') || body.status === 'disabled');
-      const endsSessions = passwordHash !== undefined || (body.status === 'disabled' && target.status !== 'disabled');
 
       try {
         const updated = await deps.db.transaction(async (tx) => {
-          if (losesOwner && (await lockOtherActiveOwners({ db: tx, tenantId, exceptId: target.id })) === 0)
-            throw lastOwner();
+          // Decided on the row as it is now, locked with every active owner (see lockUserAndOwners): the
+          // target may have changed since it was read above.
+          const locked = await lockUserAndOwners({ db: tx, tenantId, id });
+          const current = locked.target;
+          if (!current) throw notFound('User');
+          authorize(current);
+          const losesOwner =
+            current.role === 'owner' &&
+            current.status === 'active' &&
+            ((body.role !== undefined && body.role !== 'owner') || body.status === 'disabled');
+          if (losesOwner && locked.otherActiveOwners === 0) throw lastOwner();
+          const endsSessions =
+            passwordHash !== undefined || (body.status === 'disabled' && current.status !== 'disabled');
           const row = await updateUser({
             db: tx,
             tenantId,
@@ -230,11 +238,11 @@ export const userRoutes = new Hono<AppEnv>()
               targetId: id,
               metadata: {
                 changed,
-                ...(body.role && body.role !== target.role ? { role: { from: target.role, to: body.role } } : {}),
-                ...(body.status && body.status !== target.status
-                  ? { status: { from: target.status, to: body.status } }
+                ...(body.role && body.role !== current.role ? { role: { from: current.role, to: body.role } } : {}),
+                ...(body.status && body.status !== current.status
+                  ? { status: { from: current.status, to: body.status } }
                   : {}),
-                ...(body.email && row.email !== target.email ? { email: { from: target.email, to: row.email } } : {}),
+                ...(body.email && row.email !== current.email ? { email: { from: current.email, to: row.email } } : {}),
                 sessionsEnded: endsSessions,
               },
             },
@@ -273,14 +281,19 @@ export const userRoutes = new Hono<AppEnv>()
       const target = await findUserById({ db: deps.db, tenantId, id });
       if (!target) throw notFound('User');
       if (target.id === auth.userId) throw forbidden('You cannot remove your own account');
-      if (!canManage(auth.role, target.role)) throw forbidden(`Your role cannot remove ${target.role} accounts`);
+      const authorize = (user: User) => {
+        if (!canManage(auth.role, user.role)) throw forbidden(`Your role cannot remove ${user.role} accounts`);
+      };
+      authorize(target);
       await deps.db.transaction(async (tx) => {
-        if (
-          target.role === 'owner' &&
-          target.status === 'active' &&
-          (await lockOtherActiveOwners({ db: tx, tenantId, exceptId: target.id })) === 0
-        )
+        // Decided on the row as it is now, locked with every active owner (see lockUserAndOwners).
+        const locked = await lockUserAndOwners({ db: tx, tenantId, id });
+        const current = locked.target;
+        if (!current) throw notFound('User');
+        authorize(current);
+        if (current.role === 'owner' && current.status === 'active' && locked.otherActiveOwners === 0) {
           throw lastOwner();
+        }
         if (!(await deleteUser({ db: tx, tenantId, id }))) throw notFound('User');
         await recordAudit({
           db: tx,
@@ -290,7 +303,7 @@ export const userRoutes = new Hono<AppEnv>()
             action: 'user.delete',
             targetType: 'user',
             targetId: id,
-            metadata: { email: target.email, name: target.name, role: target.role },
+            metadata: { email: current.email, name: current.name, role: current.role },
           },
         });
       });

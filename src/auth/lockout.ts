@@ -19,9 +19,9 @@ export const LOCKOUT_WINDOW_MS = 15 * 60_000;
 
 /**
  * Counts one sign-in attempt from a client network as a failure (a success clears it afterwards) in a single
- * upsert: concurrent attempts all count. A window older than 15 minutes starts over; the fifth failure inside a window locks
- * the account until the window ends, and attempts after it are refused (counting them never extends the
- * lock: it ends with its window).
+ * upsert: concurrent attempts all count. A window older than 15 minutes starts over; the fifth failure inside
+ * a window locks the account for that network until the window ends, and attempts after it are refused
+ * (counting them never extends the lock: it ends with its window).
  */
 export async function recordLoginAttempt({
   db,

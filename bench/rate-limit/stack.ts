@@ -57,8 +57,12 @@ export function stack(deps: Deps, route: Route, limited: boolean, fixedTenant: T
   return app;
 }
 
-/** A fresh in-memory database with one tenant and one page of published cars, and its Deps. */
-export async function setup() {
+/**
+ * A fresh in-memory database with one tenant and one page of published cars, and its Deps. `direct`: as a
+ * service with no proxy in front (TRUST_PROXY off: the client is the socket's address), for a load from one
+ * address, so its public limit is raised out of reach (the same check, never refused).
+ */
+export async function setup(options: { direct?: boolean } = {}) {
   const database = await createDatabase({});
   await migrateDatabase(database);
   const env = parseEnv({
@@ -67,8 +71,9 @@ export async function setup() {
     JWT_KEYS: `b:${'x'.repeat(32)}`,
     ENCRYPTION_KEYS: `b:${Buffer.alloc(32).toString('base64')}`,
     PLATFORM_API_KEYS: 'p'.repeat(32),
-    // As behind a load balancer; no request carries X-Forwarded-For, so the socket address is used.
-    TRUST_PROXY: 'true',
+    // Otherwise as behind a load balancer; a request without X-Forwarded-For is limited by its socket address.
+    TRUST_PROXY: options.direct ? 'false' : 'true',
+    ...(options.direct ? { RATE_LIMIT_OVERRIDES: 'public:1000000/1s' } : {}),
   });
   const deps = await createDeps(env, { database, skipMigrations: true });
   await database.db

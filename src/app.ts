@@ -14,7 +14,6 @@ import { contentType } from './middleware/content-type';
 import { cors } from './middleware/cors';
 import { notFound, onError } from './middleware/error-handler';
 import { platformKey } from './middleware/platform-key';
-import { publicCache } from './middleware/public-cache';
 import { byIpAndTenant, byProviderAndIp, byUserOrIp, rateLimit } from './middleware/rate-limit';
 import { requestContext } from './middleware/request-context';
 import { requestLog } from './middleware/request-log';
@@ -89,11 +88,10 @@ export function createApp(deps: Deps) {
   app.use('/webhook/fonnte', tenant({ proxyHops, whenSuspended: 'retry' }));
   app.route('/webhook/fonnte', fonnteWebhookRoutes);
 
-  //    Public storefront (no auth): ETag + short Cache-Control on reads.
-  app.use('/api/tenant', publicCache());
+  //    Public storefront (no auth). Reads set their own ETag and Cache-Control (src/lib/http-cache.ts).
   app.route('/api/tenant', tenantRoutes);
   app.route('/api/leads', publicLeadRoutes);
-  //    Cars set their own ETag (the tenant's catalogue version) and Cache-Control: a 304 costs no query.
+  //    Cars' ETags follow the tenant's catalogue version: a 304 costs no query.
   app.route('/api/cars', publicCarRoutes);
 
   //    Tenant admin API: bearer JWT bound to the host's tenant (sign-in, refresh and sign-out excepted);

@@ -14,7 +14,6 @@ import { bodyLimit } from '../../src/middleware/body-limit';
 import { contentType } from '../../src/middleware/content-type';
 import { cors } from '../../src/middleware/cors';
 import { onError } from '../../src/middleware/error-handler';
-import { publicCache } from '../../src/middleware/public-cache';
 import { byIpAndTenant, rateLimit } from '../../src/middleware/rate-limit';
 import { requestContext } from '../../src/middleware/request-context';
 import { requestLog } from '../../src/middleware/request-log';
@@ -47,12 +46,7 @@ export function stack(deps: Deps, route: Route, limited: boolean, fixedTenant: T
       return next();
     });
   }
-  if (route === 'tenant') {
-    app.use(path, publicCache());
-    app.route(path, tenantRoutes);
-  } else {
-    app.route(path, publicCarRoutes);
-  }
+  app.route(path, route === 'tenant' ? tenantRoutes : publicCarRoutes);
   app.onError(onError);
   return app;
 }

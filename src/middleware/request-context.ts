@@ -1,7 +1,7 @@
 // First middleware: request id (an incoming one of ≤128 safe chars is kept) and deps; requestLogger(c) gives
 // the request-scoped logger, built only when something logs.
 // On the way out it makes the final response honour CONTRACT §1 whatever built it (handlers, onError,
-// notFound, hono's etag 304): `x-request-id` is present, JSON says `charset=utf-8`, and a rate-limited
+// notFound, a route's 304): `x-request-id` is present, JSON says `charset=utf-8`, and a rate-limited
 // request carries the RateLimit-* headers of the decision its limiters recorded (c.var.rateLimit).
 import type { Context, MiddlewareHandler } from 'hono';
 import { uuidv7 } from 'uuidv7';

@@ -106,7 +106,13 @@ if (usingServer)
         done(next.id);
         await release;
       });
-      return { newTokenId: await issued, commit: async () => (commit(), await transaction) };
+      return {
+        newTokenId: await issued,
+        commit: async () => {
+          commit();
+          return await transaction;
+        },
+      };
     }
     const tokenRow = async (refreshToken: string) =>
       (

@@ -12,12 +12,19 @@ import { carSlugParam, type PublicCarListQuery, publicCarListQuery } from '../..
 import { serializeCar } from '../../lib/car-serializer';
 import type { Deps } from '../../lib/deps';
 import { notFound } from '../../lib/errors';
+import {
+  encodeJson,
+  etagMatches,
+  PUBLIC_CACHE_CONTROL,
+  publicCacheHeaders,
+  sendJson,
+  shortHash,
+} from '../../lib/http-cache';
 import { pageMeta } from '../../lib/pagination';
 import { VersionedCache } from '../../lib/response-cache';
 import { validate } from '../../lib/validate';
 import { type CarSort, findPublishedCarBySlug, searchPublishedCars } from '../../repositories/cars-search';
 
-const CACHE_CONTROL = 'public, max-age=30, stale-while-revalidate=60';
 /** Part of every ETag: bump when the response shape changes so old validators stop matching. */
 const SHAPE = 'c1';
 
@@ -39,45 +46,12 @@ const totals = new VersionedCache<number>(20_000);
 const currentVersion = (c: Context<AppEnv>) =>
   catalogVersionNow({ db: c.get('deps').db, tenantId: c.get('tenant').id });
 
-/** FNV-1a (32 bit): a short, stable tag for a normalised URL; a collision only costs a shared validator. */
-function urlHash(key: string): string {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < key.length; i++) h = Math.imul(h ^ key.charCodeAt(i), 0x01000193);
-  return (h >>> 0).toString(36);
-}
-
 /**
  * Depends only on what the answer depends on: the catalogue, the tenant's locale/currency, the shape, and
  * which answer it is (`urlKey`, the normalised query or slug), so no two URLs of a tenant share a tag.
  */
 const etagFor = (tenant: Tenant, version: number, urlKey: string) =>
-  `W/"${SHAPE}.${version.toString(36)}.${tenant.updatedAt.getTime().toString(36)}.${urlHash(urlKey)}"`;
-
-/**
- * Weak comparison (RFC 9110 §13.1.2): any listed tag equal to ours ignoring `W/`, or `*` — which matches
- * any current representation, so callers ask only once they know one exists.
- */
-function matches(ifNoneMatch: string | undefined, etag: string): boolean {
-  if (!ifNoneMatch) return false;
-  if (ifNoneMatch.trim() === '*') return true;
-  const ours = etag.slice(2);
-  return ifNoneMatch.split(',').some((tag) => {
-    const t = tag.trim();
-    return (t.startsWith('W/') ? t.slice(2) : t) === ours;
-  });
-}
-
-function cachedHeaders(c: Context<AppEnv>, etag: string) {
-  c.header('ETag', etag);
-  c.header('Cache-Control', CACHE_CONTROL);
-  c.header('Vary', 'Host, Accept-Encoding');
-}
-
-/** An answer, encoded once: what the body cache keeps and every response sends. */
-const encodeJson = (value: unknown) => new Blob([JSON.stringify(value)]);
-
-const sendJson = (c: Context<AppEnv>, body: Blob) =>
-  c.body(body, 200, { 'Content-Type': 'application/json; charset=utf-8' });
+  `W/"${SHAPE}.${version.toString(36)}.${tenant.updatedAt.getTime().toString(36)}.${shortHash(urlKey)}"`;
 
 function filterKey(q: PublicCarListQuery): string {
   return [
@@ -134,7 +108,7 @@ export const publicCarRoutes = new Hono<AppEnv>()
       description:
         'Full-text `q` matches Indonesian and English words. Unknown query parameters are ignored. ' +
         'Answers carry a weak ETag (If-None-Match → 304) and `Cache-Control: ' +
-        CACHE_CONTROL +
+        PUBLIC_CACHE_CONTROL +
         '`.',
       responses: {
         200: { description: '{data: Car[], meta: {page, limit, total, totalPages}}' },
@@ -151,9 +125,9 @@ export const publicCarRoutes = new Hono<AppEnv>()
       const urlKey = `${filters}|${sort}|${query.page}|${query.limit}`;
       const version = await currentVersion(c);
       const etag = etagFor(tenant, version, urlKey);
-      cachedHeaders(c, etag);
+      publicCacheHeaders(c, etag);
       // A list always exists (an empty page is still an answer), so `*` and our tag need no query.
-      if (matches(c.req.header('if-none-match'), etag)) return c.body(null, 304);
+      if (etagMatches(c.req.header('if-none-match'), etag)) return c.body(null, 304);
 
       const deps = c.get('deps');
       const mode = deps.env.CARS_CACHE;
@@ -213,8 +187,8 @@ export const publicCarRoutes = new Hono<AppEnv>()
         body = encodeJson({ data: serializeCar(car, tenant) });
         if (useBodies) bodies.set(bodyKey, version, body);
       }
-      cachedHeaders(c, etag);
-      if (matches(c.req.header('if-none-match'), etag)) return c.body(null, 304);
+      publicCacheHeaders(c, etag);
+      if (etagMatches(c.req.header('if-none-match'), etag)) return c.body(null, 304);
       return sendJson(c, body);
     },
   );

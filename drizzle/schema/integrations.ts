@@ -48,6 +48,11 @@ export const integrations = pgTable(
     secrets: jsonb().$type<Record<string, EncryptedValue>>().notNull().default({}),
     /** The provider-side account this integration routes from (GHL locationId, Fonnte device number). */
     externalAccountId: text(),
+    /**
+     * When a connection test proved that this integration's own credentials reach that account. Until then
+     * the account is only claimed: it routes no webhooks and keeps no other dealership from connecting it.
+     */
+    externalAccountVerifiedAt: tstz(),
     /** Credential for webhooks from providers that sign nothing (Fonnte): random, compared in constant time. */
     webhookToken: text(),
     lastSyncAt: tstz(),
@@ -58,8 +63,12 @@ export const integrations = pgTable(
   (t) => [
     // One integration per provider per tenant: webhooks and jobs pick "the" Fonnte or GoHighLevel account.
     uniqueIndex('integrations_tenant_template_key').on(t.tenantId, t.template),
-    // A provider account (GHL location, WhatsApp number) routes to exactly one tenant.
-    uniqueIndex('integrations_external_account_key').on(t.template, t.externalAccountId),
+    // A provider account (GHL location, WhatsApp number) routes to exactly one tenant: the one whose
+    // credentials were proved to reach it. Claims alone are not unique, so typing in another dealer's
+    // location id first neither routes its events nor locks the dealer out.
+    uniqueIndex('integrations_external_account_key')
+      .on(t.template, t.externalAccountId)
+      .where(sql`${t.externalAccountVerifiedAt} is not null`),
     uniqueIndex('integrations_webhook_token_key').on(t.webhookToken),
   ],
 );

@@ -1,6 +1,6 @@
-// Tenant integrations: plain queries, every one scoped by tenant except the webhook routing lookup
+// Tenant integrations: plain queries, every one scoped by tenant except the provider-account lookup
 // (GoHighLevel names its location, not our tenant, so that one search spans tenants by design).
-import { and, asc, count, eq } from 'drizzle-orm';
+import { and, asc, count, eq, isNotNull, sql } from 'drizzle-orm';
 import { type Integration, integrations } from '../../drizzle/schema';
 import type { Executor } from '../db/client';
 
@@ -8,7 +8,15 @@ export type IntegrationInsert = typeof integrations.$inferInsert;
 export type IntegrationChanges = Partial<
   Pick<
     IntegrationInsert,
-    'name' | 'status' | 'config' | 'secrets' | 'externalAccountId' | 'webhookToken' | 'lastSyncAt' | 'errorMessage'
+    | 'name'
+    | 'status'
+    | 'config'
+    | 'secrets'
+    | 'externalAccountId'
+    | 'externalAccountVerifiedAt'
+    | 'webhookToken'
+    | 'lastSyncAt'
+    | 'errorMessage'
   >
 >;
 
@@ -72,7 +80,11 @@ export async function findIntegrationByTemplate({
   return row ?? null;
 }
 
-/** Webhook routing: which tenant owns this provider account (GoHighLevel locationId). */
+/**
+ * Webhook routing: which tenant owns this provider account (GoHighLevel locationId, Fonnte number), i.e. whose
+ * integration proved with its own credentials that it reaches the account. Claims not yet proved count for
+ * nothing here.
+ */
 export async function findIntegrationByExternalAccount({
   db,
   template,
@@ -85,9 +97,44 @@ export async function findIntegrationByExternalAccount({
   const [row] = await db
     .select()
     .from(integrations)
-    .where(and(eq(integrations.template, template), eq(integrations.externalAccountId, externalAccountId)))
+    .where(
+      and(
+        eq(integrations.template, template),
+        eq(integrations.externalAccountId, externalAccountId),
+        isNotNull(integrations.externalAccountVerifiedAt),
+      ),
+    )
     .limit(1);
   return row ?? null;
+}
+
+/**
+ * Records that a connection test proved the integration reaches `externalAccountId`, if that is still its
+ * account (a PATCH may have changed it while the test ran). The first proof's time is kept.
+ */
+export async function markExternalAccountVerified({
+  db,
+  tenantId,
+  id,
+  externalAccountId,
+  at,
+}: {
+  db: Executor;
+  tenantId: string;
+  id: string;
+  externalAccountId: string;
+  at: Date;
+}): Promise<void> {
+  await db
+    .update(integrations)
+    .set({ externalAccountVerifiedAt: sql`coalesce(${integrations.externalAccountVerifiedAt}, ${at})` })
+    .where(
+      and(
+        eq(integrations.tenantId, tenantId),
+        eq(integrations.id, id),
+        eq(integrations.externalAccountId, externalAccountId),
+      ),
+    );
 }
 
 export async function insertIntegration({

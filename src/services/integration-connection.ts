@@ -6,8 +6,14 @@ import { createGhlClient } from '../integrations/ghl';
 import { createOpenAIClient, listModels } from '../integrations/openai-client';
 import { isProviderError } from '../integrations/provider-error';
 import type { Deps } from '../lib/deps';
+import { isUniqueViolation, pgConstraint } from '../lib/errors';
 import { type AuditEntry, recordAudit } from '../repositories/audit-logs';
-import { findIntegration, updateIntegration } from '../repositories/integrations';
+import {
+  findIntegration,
+  findIntegrationByExternalAccount,
+  markExternalAccountVerified,
+  updateIntegration,
+} from '../repositories/integrations';
 import { baseUrlProblem, openSecrets, providerBaseUrl } from './integration-config';
 import { statusAfter } from './integration-status';
 
@@ -119,31 +125,59 @@ export async function testIntegration(
 ): Promise<{ result: ConnectionResult; integration: Integration } | null> {
   const current = await findIntegration({ db: deps.db, tenantId, id });
   if (!current) return null;
-  const result = await checkConnection(deps, current, options);
-  const status = statusAfter(current.status, result.success ? 'active' : 'error');
-  const updated = await deps.db.transaction(async (tx) => {
-    const row = await updateIntegration({
-      db: tx,
-      tenantId,
-      id,
-      changes: result.success
-        ? { status, lastSyncAt: deps.clock.now(), errorMessage: null }
-        : { status, errorMessage: result.message.slice(0, 500) },
+  const checked = await checkConnection(deps, current, options);
+  const account = current.externalAccountId;
+  const taken: ConnectionResult = { success: false, message: `${account} is already connected to another dealership` };
+  // The test reached the provider account with this integration's own credentials: the account is proved
+  // theirs, unless another dealership proved it first.
+  let result = checked;
+  if (result.success && account) {
+    const owner = await findIntegrationByExternalAccount({
+      db: deps.db,
+      template: current.template,
+      externalAccountId: account,
     });
-    if (row) {
-      await recordAudit({
+    if (owner && owner.id !== current.id) result = taken;
+  }
+
+  const record = (outcome: ConnectionResult) =>
+    deps.db.transaction(async (tx) => {
+      if (outcome.success && account) {
+        await markExternalAccountVerified({ db: tx, tenantId, id, externalAccountId: account, at: deps.clock.now() });
+      }
+      const status = statusAfter(current.status, outcome.success ? 'active' : 'error');
+      const row = await updateIntegration({
         db: tx,
-        entry: {
-          ...audit,
-          tenantId,
-          action: 'integration.tested',
-          targetType: 'integration',
-          targetId: id,
-          metadata: { template: row.template, success: result.success, status: row.status },
-        },
+        tenantId,
+        id,
+        changes: outcome.success
+          ? { status, lastSyncAt: deps.clock.now(), errorMessage: null }
+          : { status, errorMessage: outcome.message.slice(0, 500) },
       });
-    }
-    return row;
-  });
+      if (row) {
+        await recordAudit({
+          db: tx,
+          entry: {
+            ...audit,
+            tenantId,
+            action: 'integration.tested',
+            targetType: 'integration',
+            targetId: id,
+            metadata: { template: row.template, success: outcome.success, status: row.status },
+          },
+        });
+      }
+      return row;
+    });
+
+  let updated: Integration | null;
+  try {
+    updated = await record(result);
+  } catch (err) {
+    // Two dealerships proved the same account at once: the unique index let the other one through.
+    if (!(isUniqueViolation(err) && pgConstraint(err) === 'integrations_external_account_key')) throw err;
+    result = taken;
+    updated = await record(result);
+  }
   return updated ? { result, integration: updated } : null;
 }

@@ -14,6 +14,7 @@ import { findTemplateByName } from '../repositories/integration-templates';
 import {
   deleteIntegration as deleteRow,
   findIntegration,
+  findIntegrationByExternalAccount,
   findIntegrationByTemplate,
   type IntegrationChanges,
   insertIntegration,
@@ -42,6 +43,12 @@ export type IntegrationView = {
   config: PlainConfig;
   lastSyncAt: string | null;
   errorMessage: string | null;
+  /**
+   * When a connection test proved the provider account (GoHighLevel location, Fonnte number) is reachable with
+   * this integration's credentials; null until then, and again after the account changes. Webhooks of the
+   * account reach this dealership only once it is set.
+   */
+  accountVerifiedAt: string | null;
   createdAt: string;
   updatedAt: string;
   /** Fonnte only: the URL (with its secret token) to paste into the Fonnte device settings. */
@@ -75,6 +82,7 @@ function toView(deps: Deps, integration: Integration, origin: string): Integrati
     config: maskedConfig(deps.secrets, integration),
     lastSyncAt: integration.lastSyncAt?.toISOString() ?? null,
     errorMessage: integration.errorMessage,
+    accountVerifiedAt: integration.externalAccountVerifiedAt?.toISOString() ?? null,
     createdAt: integration.createdAt.toISOString(),
     updatedAt: integration.updatedAt.toISOString(),
     ...(integration.template === 'fonnte' && integration.webhookToken
@@ -131,14 +139,25 @@ async function checkConfig(
   return normalised.value;
 }
 
+const accountTaken = () =>
+  conflict('This provider account is already connected to another dealership', [
+    { path: 'config', message: 'the location or number is in use' },
+  ]);
+
+/**
+ * A provider account another dealership has proved it reaches is theirs: claiming it is refused at once. An
+ * unproved claim of someone else's keeps nobody out (the connection test decides, see integration-connection).
+ */
+async function assertAccountFree(deps: Deps, tenantId: string, template: string, externalAccountId: string | null) {
+  if (!externalAccountId) return;
+  const owner = await findIntegrationByExternalAccount({ db: deps.db, template, externalAccountId });
+  if (owner && owner.tenantId !== tenantId) throw accountTaken();
+}
+
 function uniqueConflict(err: unknown): AppError | null {
   if (!isUniqueViolation(err)) return null;
   const constraint = pgConstraint(err);
-  if (constraint === 'integrations_external_account_key') {
-    return conflict('This provider account is already connected to another dealership', [
-      { path: 'config', message: 'the location or number is in use' },
-    ]);
-  }
+  if (constraint === 'integrations_external_account_key') return accountTaken();
   return conflict('This dealership already has an integration of this kind', [
     { path: 'template', message: 'already connected' },
   ]);
@@ -166,6 +185,8 @@ export async function createIntegration(
     ]);
   }
 
+  await assertAccountFree(deps, tenant.id, template.name, checked.externalAccountId);
+
   const owner = { tenantId: tenant.id, id: existing?.id ?? uuidv7() };
   const sealed = sealConfig(deps.secrets, owner, templateSecretFields(template), checked.config);
   const values = {
@@ -174,6 +195,7 @@ export async function createIntegration(
     config: sealed.config,
     secrets: sealed.secrets,
     externalAccountId: checked.externalAccountId,
+    externalAccountVerifiedAt: null,
     webhookToken: template.name === 'fonnte' ? randomToken(32) : null,
   };
   let created: Integration;
@@ -260,7 +282,12 @@ export async function updateIntegration(
     const sealed = sealConfig(deps.secrets, current, templateSecretFields(template), checked.config);
     changes.config = sealed.config;
     changes.secrets = sealed.secrets;
-    changes.externalAccountId = checked.externalAccountId;
+    if (checked.externalAccountId !== current.externalAccountId) {
+      await assertAccountFree(deps, tenant.id, template.name, checked.externalAccountId);
+      changes.externalAccountId = checked.externalAccountId;
+      // Another account is only claimed until a connection test proves it.
+      changes.externalAccountVerifiedAt = null;
+    }
     if (template.name === 'fonnte' && !current.webhookToken) changes.webhookToken = randomToken(32);
   }
 

@@ -10,7 +10,7 @@ import { eq } from 'drizzle-orm';
 import { SignJWT } from 'jose';
 import { cars } from '../../drizzle/schema';
 import { createTenant, createTestApp, createUser, json, tokenFor } from '../helpers/app';
-import { seedIntegration } from '../integrations-api/support';
+import { seedConnectedIntegration, seedIntegration } from '../integrations-api/support';
 import { KEY_A, PLATFORM_HOST } from '../platform/helpers';
 
 const HOME_HOST = 'home.localhost';
@@ -111,7 +111,7 @@ beforeAll(async () => {
     deviceNumber: '6281200000000',
   });
   fx.fonnteToken = new URL(fonnte.webhookUrl!).searchParams.get('token')!;
-  await seedIntegration(t.deps, home, 'gohighlevel', {
+  await seedConnectedIntegration(t.deps, home, 'gohighlevel', {
     apiKey: 'pit-0123456789abcdef',
     locationId: LOCATION,
     webhookSecret: GHL_SECRET,

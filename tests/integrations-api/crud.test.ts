@@ -119,11 +119,24 @@ describe('integrations API', () => {
     expect((await json(res)).error.code).toBe('conflict');
   });
 
-  test('a GoHighLevel location connected to another dealership → 409', async () => {
+  test('a GoHighLevel location another dealership has proved → 409; one it only typed in → 201', async () => {
     const config = { apiKey: GHL_KEY, locationId: 'loc-shared-1' };
-    expect((await api(t, acme).post('/integrations', { template: 'gohighlevel', config })).status).toBe(201);
+    const claimed = await api(t, acme).post('/integrations', { template: 'gohighlevel', config });
+    expect(claimed.status).toBe(201);
+    const acmeGhl = (await json(claimed)).data;
+    expect(acmeGhl.accountVerifiedAt).toBeNull();
+    const second = await api(t, other).post('/integrations', { template: 'gohighlevel', config });
+    expect(second.status).toBe(201);
+    await t.db.delete(integrations).where(eq(integrations.id, (await json(second)).data.id));
+
+    // As a passed connection test leaves it (tests/integrations-api/account-ownership.test.ts runs the test).
+    await t.db
+      .update(integrations)
+      .set({ externalAccountVerifiedAt: new Date() })
+      .where(eq(integrations.id, acmeGhl.id));
     const res = await api(t, other).post('/integrations', { template: 'gohighlevel', config });
     expect(res.status).toBe(409);
+    expect((await json(res)).error.message).toBe('This provider account is already connected to another dealership');
   });
 
   test('PATCH merges config, re-encrypts a new secret, keeps masked echoes, null removes an optional field', async () => {

@@ -1,7 +1,8 @@
 // Shared set-up for the integrations API tests: a tenant with an owner token, and request helpers.
 import { eq } from 'drizzle-orm';
-import { auditLogs, type Tenant } from '../../drizzle/schema';
+import { auditLogs, integrations, type Tenant } from '../../drizzle/schema';
 import type { Deps } from '../../src/lib/deps';
+import { markExternalAccountVerified } from '../../src/repositories/integrations';
 import { createIntegration, type IntegrationView } from '../../src/services/integrations';
 import { createTenant, createUser, type TestApp, tokenFor } from '../helpers/app';
 
@@ -28,7 +29,7 @@ export function api(t: TestApp, d: Dealer) {
   };
 }
 
-/** Creates an integration through the service (no HTTP), as a system actor. */
+/** Creates an integration through the service (no HTTP), as a system actor: its provider account only claimed. */
 export function seedIntegration(
   deps: Deps,
   tenant: Tenant,
@@ -36,6 +37,29 @@ export function seedIntegration(
   config: Record<string, unknown>,
 ): Promise<IntegrationView> {
   return createIntegration(deps, tenant, { template, config }, { actor: { type: 'system' } });
+}
+
+/**
+ * seedIntegration, then its provider account marked proved, as a passed connection test leaves it: for tests of
+ * what a connected integration receives (tests/integrations-api/account-ownership.test.ts tests the proof).
+ */
+export async function seedConnectedIntegration(
+  deps: Deps,
+  tenant: Tenant,
+  template: string,
+  config: Record<string, unknown>,
+): Promise<IntegrationView> {
+  const view = await seedIntegration(deps, tenant, template, config);
+  const [row] = await deps.db.select().from(integrations).where(eq(integrations.id, view.id));
+  if (!row?.externalAccountId) throw new Error('seedConnectedIntegration: the config names no provider account');
+  await markExternalAccountVerified({
+    db: deps.db,
+    tenantId: tenant.id,
+    id: view.id,
+    externalAccountId: row.externalAccountId,
+    at: deps.clock.now(),
+  });
+  return view;
 }
 
 /** Every audit row of a tenant, serialised: for "the secret never appears" assertions. */

@@ -7,7 +7,7 @@ import { setGhlContactId, upsertCrmLead } from '../../src/repositories/ghl-leads
 import { upsertLeadByPhone } from '../../src/repositories/leads';
 import { createTenant, json, type TestApp } from '../helpers/app';
 import { usingServer } from '../helpers/db';
-import { seedIntegration } from '../integrations-api/support';
+import { seedConnectedIntegration } from '../integrations-api/support';
 import { createWebhookTestApp, signEd25519 } from './support';
 
 const LOCATION = 'raceLocation00000001';
@@ -19,7 +19,10 @@ beforeAll(async () => {
   t = await createWebhookTestApp();
   const tenant = await createTenant(t.deps, { slug: 'racer' });
   tenantId = tenant.id;
-  await seedIntegration(t.deps, tenant, 'gohighlevel', { apiKey: 'pit-0123456789abcdef', locationId: LOCATION });
+  await seedConnectedIntegration(t.deps, tenant, 'gohighlevel', {
+    apiKey: 'pit-0123456789abcdef',
+    locationId: LOCATION,
+  });
 }, 60_000);
 afterAll(() => t.close());
 

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'bun:test';
 import { and, eq, sql } from 'drizzle-orm';
 import { jobs, leads, messages, tenants } from '../../drizzle/schema';
 import { createTenant, json, type TestApp } from '../helpers/app';
-import { seedIntegration } from '../integrations-api/support';
+import { seedConnectedIntegration } from '../integrations-api/support';
 import { counts, createWebhookTestApp, hmacHex, otherEd, signEd25519, signRsa } from './support';
 
 const LOCATION = 've9EPM428h8vShlRW1KT';
@@ -18,7 +18,7 @@ describe('GoHighLevel webhook', () => {
     t = await createWebhookTestApp();
     const tenant = await createTenant(t.deps, { slug: 'acme' });
     tenantId = tenant.id;
-    await seedIntegration(t.deps, tenant, 'gohighlevel', {
+    await seedConnectedIntegration(t.deps, tenant, 'gohighlevel', {
       apiKey: 'pit-0123456789abcdef',
       locationId: LOCATION,
       webhookSecret: WEBHOOK_SECRET,

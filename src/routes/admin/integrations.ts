@@ -77,7 +77,10 @@ export const integrationRoutes = new Hono<AppEnv>()
         'link-local addresses is refused unless the operator set ALLOW_PRIVATE_INTEGRATION_URLS (link-local never ' +
         'passes). One integration per template per dealership. Starts `pending`; run the connection test next.',
       responses: {
-        201: { description: '{data:{id, template, name, status, config, lastSyncAt, errorMessage, …, webhookUrl?}}' },
+        201: {
+          description:
+            '{data:{id, template, name, status, config, lastSyncAt, errorMessage, accountVerifiedAt, …, webhookUrl?}}',
+        },
         400: { description: 'validation_failed' },
         409: { description: 'conflict: already connected, or the provider account belongs to another dealership' },
         ...errors,
@@ -152,7 +155,10 @@ export const integrationRoutes = new Hono<AppEnv>()
       description:
         'One cheap real call with the stored credentials (Fonnte device check, GoHighLevel location read, OpenAI ' +
         'model list; 10 s timeout). Answers 200 `{success, message, data?, status}` whether or not the provider ' +
-        'accepted, and moves the status: success → active (lastSyncAt set), failure → error (errorMessage set).',
+        'accepted, and moves the status: success → active (lastSyncAt set), failure → error (errorMessage set). ' +
+        'A success also proves the provider account (GoHighLevel location, Fonnte number) belongs to this ' +
+        'dealership (accountVerifiedAt): only then do its webhooks reach it. An account another dealership ' +
+        'proved first fails the test.',
       responses: {
         200: { description: '{success, message, data?, status}' },
         404: { description: 'not_found' },

@@ -1,6 +1,6 @@
 // Tenant integrations: plain queries, every one scoped by tenant except the provider-account lookup
 // (GoHighLevel names its location, not our tenant, so that one search spans tenants by design).
-import { and, asc, count, eq, isNotNull, sql } from 'drizzle-orm';
+import { and, asc, count, eq, isNotNull, isNull } from 'drizzle-orm';
 import { type Integration, integrations } from '../../drizzle/schema';
 import type { Executor } from '../db/client';
 
@@ -127,12 +127,13 @@ export async function markExternalAccountVerified({
 }): Promise<void> {
   await db
     .update(integrations)
-    .set({ externalAccountVerifiedAt: sql`coalesce(${integrations.externalAccountVerifiedAt}, ${at})` })
+    .set({ externalAccountVerifiedAt: at })
     .where(
       and(
         eq(integrations.tenantId, tenantId),
         eq(integrations.id, id),
         eq(integrations.externalAccountId, externalAccountId),
+        isNull(integrations.externalAccountVerifiedAt),
       ),
     );
 }

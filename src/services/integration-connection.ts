@@ -125,12 +125,11 @@ export async function testIntegration(
 ): Promise<{ result: ConnectionResult; integration: Integration } | null> {
   const current = await findIntegration({ db: deps.db, tenantId, id });
   if (!current) return null;
-  const checked = await checkConnection(deps, current, options);
+  let result = await checkConnection(deps, current, options);
   const account = current.externalAccountId;
   const taken: ConnectionResult = { success: false, message: `${account} is already connected to another dealership` };
   // The test reached the provider account with this integration's own credentials: the account is proved
   // theirs, unless another dealership proved it first.
-  let result = checked;
   if (result.success && account) {
     const owner = await findIntegrationByExternalAccount({
       db: deps.db,

@@ -4,7 +4,7 @@
 // share the process, its connections, its JIT and every moment of the machine's noise, so their difference is
 // read to a fraction of a microsecond; the server's CPU time over the same requests is the request cost.
 import { join } from 'node:path';
-import { median, type Stats } from './sampling';
+import { fmt, median, type Stats, signed } from './sampling';
 import { PATHS, type Route } from './stack';
 
 type AppTimes = Stats & { requests: number };
@@ -113,8 +113,7 @@ export function readRound(round: LoadRound) {
   return { baseline, aa, limited, added, aaDiff, requestCost, share, rps: n / round.seconds };
 }
 
-const fmt = (x: number) => x.toFixed(2);
-const micros = (x: number) => `${x >= 0 ? '+' : '−'}${Math.abs(x).toFixed(2)} µs`;
+const micros = (x: number) => signed(x, ' µs');
 
 /** The under-load part of bench/RESULTS.md: both set-ups' rounds, and the target read on each. */
 export function loadSection(o: {

@@ -15,7 +15,7 @@ import { join } from 'node:path';
 import type { Hono } from 'hono';
 import type { AppEnv } from '../../src/lib/app-env';
 import { loadPhase, loadSection } from './load-phase';
-import { median, shuffler, stats } from './sampling';
+import { fmt, median, pct, shuffler, signed, stats } from './sampling';
 import { PATHS, type Route, setup, stack } from './stack';
 
 const arg = (name: string, fallback: number) => {
@@ -34,10 +34,6 @@ const LOAD_ROUNDS = Bun.which('wrk') ? arg('load-rounds', 5) : 0;
 const LOAD_SECONDS = arg('load-seconds', 10);
 /** The target (issue 3): under 5 % of a cached route's request cost. */
 const TARGET_PCT = 5;
-
-const pct = (a: number, b: number) => (a / b - 1) * 100;
-const fmt = (x: number) => x.toFixed(2);
-const signed = (x: number, unit = ' %') => `${x >= 0 ? '+' : '−'}${Math.abs(x).toFixed(unit === ' %' ? 1 : 2)}${unit}`;
 
 type ServerCpu = { route: Route; name: 'baseline' | 'aa' | 'limited'; port: number; cpu: number[] };
 type Servers = { list: ServerCpu[]; cpuOf(k: number): Promise<number>; stop(): Promise<void> };

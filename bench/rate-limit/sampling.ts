@@ -1,5 +1,6 @@
-// What the benchmark's phases share: seeded shuffles (every variant takes every position in turn alike) and
-// robust summaries of per-request times (a request that was preempted or met a GC pause is an outlier).
+// What the benchmark's phases share: seeded shuffles (every variant takes every position in turn alike),
+// robust summaries of per-request times (a request that was preempted or met a GC pause is an outlier), and
+// the number formats of bench/RESULTS.md.
 
 export type Stats = { p25: number; median: number; p75: number; iqm: number };
 
@@ -31,3 +32,9 @@ export function shuffler(n: number, seed: number) {
     return order;
   };
 }
+
+export const pct = (a: number, b: number) => (a / b - 1) * 100;
+export const fmt = (x: number) => x.toFixed(2);
+/** A signed difference: per cent to one decimal, or another unit (' µs') to two. */
+export const signed = (x: number, unit = ' %') =>
+  `${x >= 0 ? '+' : '−'}${Math.abs(x).toFixed(unit === ' %' ? 1 : 2)}${unit}`;
